@@ -1,0 +1,124 @@
+package org.minuteswarm.channel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The channel manifest: name, key, nominal segment duration, when it was issued, and the rolling
+ * window of segments in sequence order. {@link #encode()} gives its one canonical bencoded form,
+ * which is what the channel key signs (see {@link SignedManifest}).
+ */
+public record ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
+                              List<SegmentDescriptor> segments) {
+    /** Format version; a listener refuses versions it does not know. */
+    public static final long FORMAT = 1;
+
+    public ChannelManifest {
+        ChannelName.validate(name);
+        Objects.requireNonNull(key, "key");
+        if (segmentDuration == null || segmentDuration.isNegative() || segmentDuration.isZero()) {
+            throw new IllegalArgumentException("segment duration must be > 0");
+        }
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        segments = List.copyOf(segments);
+        for (int i = 1; i < segments.size(); i++) {
+            if (segments.get(i).sequence() <= segments.get(i - 1).sequence()) {
+                throw new IllegalArgumentException("segment sequence numbers must increase: "
+                        + segments.get(i - 1).sequence() + " then " + segments.get(i).sequence());
+            }
+        }
+    }
+
+    /** The live edge's sequence number, or -1 while the window is empty. */
+    public long latestSequence() {
+        return segments.isEmpty() ? -1 : segments.get(segments.size() - 1).sequence();
+    }
+
+    public java.util.Optional<SegmentDescriptor> segment(long sequence) {
+        return segments.stream().filter(s -> s.sequence() == sequence).findFirst();
+    }
+
+    public byte[] encode() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", FORMAT);
+        doc.put("channel", name);
+        doc.put("key", key.raw());
+        doc.put("segment duration ms", segmentDuration.toMillis());
+        doc.put("issued ms", issuedAt.toEpochMilli());
+        List<Object> list = new ArrayList<>();
+        for (SegmentDescriptor s : segments) {
+            Map<String, Object> seg = new LinkedHashMap<>();
+            seg.put("seq", s.sequence());
+            seg.put("info hash", s.infoHash().bytes());
+            seg.put("size", s.sizeBytes());
+            seg.put("duration ms", s.duration().toMillis());
+            seg.put("start ms", s.startTime().toEpochMilli());
+            list.add(seg);
+        }
+        doc.put("segments", list);
+        return Bencode.encode(doc);
+    }
+
+    /** Decodes the canonical form; anything malformed or non-canonical is a {@link ManifestException}. */
+    public static ChannelManifest decode(byte[] bytes) throws ManifestException {
+        try {
+            Map<String, Object> doc = Bencode.decodeDictionary(bytes);
+            long format = number(doc, "format");
+            if (format != FORMAT) {
+                throw new ManifestException("unknown manifest format " + format);
+            }
+            List<SegmentDescriptor> segments = new ArrayList<>();
+            for (Object o : list(doc, "segments")) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw new ManifestException("segment entry is not a dictionary");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> seg = (Map<String, Object>) m;
+                segments.add(new SegmentDescriptor(number(seg, "seq"), InfoHash.of(bytes(seg, "info hash")),
+                        number(seg, "size"), Duration.ofMillis(number(seg, "duration ms")),
+                        Instant.ofEpochMilli(number(seg, "start ms"))));
+            }
+            ChannelManifest manifest = new ChannelManifest(text(doc, "channel"), ChannelKey.ofRaw(bytes(doc, "key")),
+                    Duration.ofMillis(number(doc, "segment duration ms")),
+                    Instant.ofEpochMilli(number(doc, "issued ms")), segments);
+            if (!java.util.Arrays.equals(manifest.encode(), bytes)) {
+                throw new ManifestException("manifest is not in canonical form");
+            }
+            return manifest;
+        } catch (BencodeException e) {
+            throw new ManifestException("manifest is not valid bencoding: " + e.getMessage());
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+            throw new ManifestException("manifest has a bad field: " + e.getMessage());
+        }
+    }
+
+    static long number(Map<String, Object> d, String key) throws ManifestException {
+        if (d.get(key) instanceof Long v) {
+            return v;
+        }
+        throw new ManifestException("manifest field '" + key + "' missing or not an integer");
+    }
+
+    static byte[] bytes(Map<String, Object> d, String key) throws ManifestException {
+        if (d.get(key) instanceof byte[] v) {
+            return v;
+        }
+        throw new ManifestException("manifest field '" + key + "' missing or not a string");
+    }
+
+    static String text(Map<String, Object> d, String key) throws ManifestException {
+        return new String(bytes(d, key), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static List<?> list(Map<String, Object> d, String key) throws ManifestException {
+        if (d.get(key) instanceof List<?> v) {
+            return v;
+        }
+        throw new ManifestException("manifest field '" + key + "' missing or not a list");
+    }
+}

@@ -1,0 +1,40 @@
+package org.minuteswarm.seeder;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.minuteswarm.channel.InfoHash;
+
+/**
+ * One segment's torrent as run by a {@link SwarmRuntime}: seeding a complete file, or downloading
+ * it and then seeding it. A thin handle; the runtime owns the connections.
+ */
+public interface SegmentSwarm {
+    InfoHash infoHash();
+
+    /** Where the segment's bytes are (complete once {@link #completion()} is done). */
+    Path file();
+
+    /** Completes when every piece is verified (at once for a seed); fails if the swarm is stopped first. */
+    CompletableFuture<Path> completion();
+
+    boolean isComplete();
+
+    int verifiedPieces();
+
+    int totalPieces();
+
+    /** Peers currently connected in this torrent's swarm. */
+    int connectedPeers();
+
+    /** Bytes of piece data sent to peers in this swarm (counted by us, not by bt's undercounting stats). */
+    long uploadedBytes();
+
+    /** Bytes of verified piece data received from peers in this swarm. */
+    long downloadedBytes();
+
+    /**
+     * Leaves the swarm and releases everything: threads, connections, open files. Idempotent.
+     * Safe on an incomplete download (works around bt 1.10 leaking a blocked processing thread).
+     */
+    void stop();
+}
