@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *
  * <p>Values map to Java as: integer to {@link Long}, byte string to {@code byte[]}, list to
  * {@link List}, dictionary to a {@link Map} with {@link String} keys (sorted by their raw bytes on
- * output, as BEP 3 requires). Decoding is strict, so that one document has exactly one encoding:
+ * output, as BEP 3 requires). Keys are byte strings too (scrape answers key by raw info-hash), so
+ * a key's chars are its bytes one to one (ISO-8859-1): see {@link #key(byte[])}. Decoding is strict, so that one document has exactly one encoding:
  * no leading zeros, no "-0", dictionary keys sorted and unique, nothing after the value. That
  * strictness is what makes a signature over the bytes mean something.
  */
@@ -54,7 +55,10 @@ public final class Bencode {
         } else if (value instanceof Map<?, ?> map) {
             TreeMap<byte[], Object> sorted = new TreeMap<>(Arrays::compareUnsigned);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                sorted.put(utf8((String) e.getKey()), e.getValue());
+                if (!(e.getKey() instanceof String k)) {
+                    throw new IllegalArgumentException("dictionary keys must be strings: " + e.getKey());
+                }
+                sorted.put(keyBytes(k), e.getValue());
             }
             out.write('d');
             for (Map.Entry<byte[], Object> e : sorted.entrySet()) {
@@ -65,6 +69,21 @@ public final class Bencode {
         } else {
             throw new IllegalArgumentException("cannot bencode " + (value == null ? "null" : value.getClass()));
         }
+    }
+
+    /** A dictionary key for raw bytes, such as a 20-byte info-hash. */
+    public static String key(byte[] raw) {
+        return new String(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The raw bytes of a dictionary key. */
+    public static byte[] keyBytes(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) > 0xff) {
+                throw new IllegalArgumentException("dictionary key chars stand for bytes (ISO-8859-1): " + key);
+            }
+        }
+        return key.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static void writeAscii(ByteArrayOutputStream out, String s) {
@@ -126,7 +145,7 @@ public final class Bencode {
                         throw new BencodeException("dictionary keys not sorted or not unique at offset " + pos);
                     }
                     previous = key;
-                    map.put(new String(key, StandardCharsets.UTF_8), value(depth + 1));
+                    map.put(key(key), value(depth + 1));
                 }
                 pos++;
                 return Collections.unmodifiableMap(map);
@@ -148,33 +167,30 @@ public final class Bencode {
 
         private long number(char terminator) throws BencodeException {
             int start = pos;
-            boolean negative = false;
-            if (peek() == '-') {
-                negative = true;
-                pos++;
-            }
-            int digitsStart = pos;
-            long v = 0;
             while (peek() != terminator) {
-                int d = data[pos] - '0';
-                if (d < 0 || d > 9) {
-                    throw new BencodeException("bad digit at offset " + pos);
-                }
-                if (v > (Long.MAX_VALUE - d) / 10) {
-                    throw new BencodeException("number too large at offset " + start);
-                }
-                v = v * 10 + d;
                 pos++;
+                if (pos - start > 20) {
+                    throw new BencodeException("number too long at offset " + start);
+                }
             }
-            int digits = pos - digitsStart;
+            String text = new String(data, start, pos - start, StandardCharsets.US_ASCII);
             pos++; // terminator
-            if (digits == 0 || (digits > 1 && data[digitsStart] == '0') || (negative && v == 0)) {
+            boolean negative = text.startsWith("-");
+            String digits = negative ? text.substring(1) : text;
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new BencodeException("bad number '" + text + "' at offset " + start);
+            }
+            if ((digits.length() > 1 && digits.charAt(0) == '0') || (negative && digits.equals("0"))) {
                 throw new BencodeException("non-canonical number at offset " + start);
             }
             if (negative && terminator == ':') {
                 throw new BencodeException("negative string length at offset " + start);
             }
-            return negative ? -v : v;
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new BencodeException("number too large at offset " + start);
+            }
         }
 
         private int peek() throws BencodeException {

@@ -46,20 +46,27 @@ public final class ChannelIdentity {
         ChannelIdentity identity = generate();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            // owner-only from the first byte: the private key is never readable by others
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
         Files.writeString(tmp, "private " + Base64.getEncoder().encodeToString(identity.keys.getPrivate().getEncoded())
                 + "\npublic " + Base64.getEncoder().encodeToString(identity.keys.getPublic().getEncoded()) + "\n",
                 StandardCharsets.US_ASCII);
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system: nothing more we can do
-        }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         return identity;
     }
 
     private static ChannelIdentity load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("unreadable channel key file " + file + ": not text");
+        }
         try {
             if (lines.size() < 2 || !lines.get(0).startsWith("private ") || !lines.get(1).startsWith("public ")) {
                 throw new IOException("unreadable channel key file " + file);
@@ -69,9 +76,29 @@ public final class ChannelIdentity {
                     Base64.getDecoder().decode(lines.get(0).substring(8).trim())));
             PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(
                     Base64.getDecoder().decode(lines.get(1).substring(7).trim())));
-            return new ChannelIdentity(new KeyPair(pub, priv));
+            ChannelIdentity identity = new ChannelIdentity(new KeyPair(pub, priv));
+            if (!identity.holdsMatchingPair()) {
+                throw new IOException("unreadable channel key file " + file + ": its private and public keys do not match");
+            }
+            return identity;
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("unreadable channel key file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Signs a probe and verifies it: a file whose two halves are from different pairs is refused. */
+    private boolean holdsMatchingPair() {
+        try {
+            byte[] probe = "minuteswarm key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+            s.initSign(keys.getPrivate());
+            s.update(probe);
+            byte[] sig = s.sign();
+            s.initVerify(keys.getPublic());
+            s.update(probe);
+            return s.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

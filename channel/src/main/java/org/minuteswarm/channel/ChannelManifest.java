@@ -21,8 +21,8 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
     public ChannelManifest {
         ChannelName.validate(name);
         Objects.requireNonNull(key, "key");
-        if (segmentDuration == null || segmentDuration.isNegative() || segmentDuration.isZero()) {
-            throw new IllegalArgumentException("segment duration must be > 0");
+        if (segmentDuration == null || segmentDuration.toMillis() < 1) {
+            throw new IllegalArgumentException("segment duration must be at least 1 ms");
         }
         Objects.requireNonNull(issuedAt, "issuedAt");
         segments = List.copyOf(segments);

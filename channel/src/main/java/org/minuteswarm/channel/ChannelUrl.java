@@ -45,7 +45,7 @@ public record ChannelUrl(URI base, String name, ChannelKey key) {
         }
         URI base;
         try {
-            base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), path.substring(0, at), null, null);
+            base = new URI(uri.getScheme() + "://" + uri.getRawAuthority() + path.substring(0, at));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(usage);
         }

@@ -3,7 +3,7 @@ package org.minuteswarm.channel;
 /**
  * A listener's view of one channel over time: accepts a newly fetched manifest only if it
  * verifies and does not go backwards. A replayed older manifest (lower live edge, or the same
- * live edge issued earlier) is rejected, so a hostile mirror cannot rewind a listener.
+ * live edge issued no later) is rejected, so a hostile mirror cannot rewind a listener.
  */
 public final class ManifestFollower {
     private final ChannelUrl channel;
@@ -31,7 +31,7 @@ public final class ManifestFollower {
                 throw new ManifestException("manifest goes backwards: live edge " + now.latestSequence()
                         + " after " + was.latestSequence());
             }
-            if (!now.issuedAt().isAfter(was.issuedAt())) {
+            if (now.latestSequence() == was.latestSequence() && !now.issuedAt().isAfter(was.issuedAt())) {
                 throw new ManifestException("manifest is stale: issued " + now.issuedAt()
                         + ", not after the current " + was.issuedAt());
             }

@@ -19,8 +19,8 @@ public record SegmentDescriptor(long sequence, InfoHash infoHash, long sizeBytes
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("segment size must be > 0: " + sizeBytes);
         }
-        if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("segment duration must be > 0: " + duration);
+        if (duration == null || duration.toMillis() < 1) {
+            throw new IllegalArgumentException("segment duration must be at least 1 ms: " + duration);
         }
         Objects.requireNonNull(startTime, "startTime");
     }
