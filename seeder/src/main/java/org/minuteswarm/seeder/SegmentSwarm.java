@@ -29,7 +29,7 @@ public interface SegmentSwarm {
     /** Bytes of piece data sent to peers in this swarm (counted by us, not by bt's undercounting stats). */
     long uploadedBytes();
 
-    /** Bytes of verified piece data received from peers in this swarm. */
+    /** Bytes of piece data received from peers and written in this swarm (counted by us as blocks are written). */
     long downloadedBytes();
 
     /**

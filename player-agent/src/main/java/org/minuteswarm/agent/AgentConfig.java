@@ -1,0 +1,57 @@
+package org.minuteswarm.agent;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.minuteswarm.channel.ChannelUrl;
+import org.minuteswarm.seeder.SwarmConfig;
+
+/**
+ * Everything a listener agent is told at start-up, validated once.
+ *
+ * @param playBind       the local playback server's address (127.0.0.1: players on this machine)
+ * @param playPort       the playback server's port, 0 for any free port
+ * @param seedWindow     how many segments, counting the one playing, the agent keeps seeding
+ * @param lateGrace      how long past its play time a segment may still arrive (a stall) before
+ *                       it is skipped; {@code null} means half the channel's segment duration
+ * @param longPollWait   how long one manifest reload may block waiting for a new segment
+ */
+public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort, SwarmConfig swarm, Path dataDir,
+                          int seedWindow, Duration lateGrace, Duration longPollWait) {
+    public static final int DEFAULT_PLAY_PORT = 7080;
+    public static final int DEFAULT_SEED_WINDOW = 5;
+
+    public AgentConfig {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(playBind, "playBind");
+        Objects.requireNonNull(swarm, "swarm");
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (playPort < 0 || playPort > 65535) {
+            throw new IllegalArgumentException("--play-port must be 0..65535: " + playPort);
+        }
+        if (seedWindow < 1 || seedWindow > 1000) {
+            throw new IllegalArgumentException("--seed-window must be 1..1000: " + seedWindow);
+        }
+        if (lateGrace != null && lateGrace.isNegative()) {
+            throw new IllegalArgumentException("late grace must not be negative");
+        }
+        if (longPollWait == null) {
+            longPollWait = Duration.ofSeconds(25);
+        }
+    }
+
+    /** For tests: everything on 127.0.0.1, ephemeral ports. */
+    public static AgentConfig loopback(ChannelUrl channel, Path dataDir) {
+        return new AgentConfig(channel, InetAddress.getLoopbackAddress(), 0, SwarmConfig.loopback(), dataDir,
+                DEFAULT_SEED_WINDOW, null, Duration.ofSeconds(25));
+    }
+
+    public AgentConfig withSeedWindow(int n) {
+        return new AgentConfig(channel, playBind, playPort, swarm, dataDir, n, lateGrace, longPollWait);
+    }
+
+    public AgentConfig withSwarm(SwarmConfig s) {
+        return new AgentConfig(channel, playBind, playPort, s, dataDir, seedWindow, lateGrace, longPollWait);
+    }
+}

@@ -1,0 +1,312 @@
+package org.minuteswarm.agent;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.FileUtils;
+import org.minuteswarm.channel.ChannelManifest;
+import org.minuteswarm.channel.ManifestException;
+import org.minuteswarm.channel.ManifestFollower;
+import org.minuteswarm.channel.SegmentDescriptor;
+import org.minuteswarm.seeder.SegmentSwarm;
+import org.minuteswarm.seeder.SwarmRuntime;
+import org.minuteswarm.seeder.TorrentFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener's agent: follows the channel manifest, joins each new segment's swarm the moment
+ * it is published (starting at the live edge), downloads ahead of playback, seeds what it holds
+ * for its seed window, and plays the stream to local players.
+ *
+ * <p>Threads: one manifest watcher (blocking reloads), one torrent fetcher (in sequence order, so
+ * the segment that plays next joins its swarm first), the playout clock, the playback server's
+ * client threads, and one status ticker. One {@link SwarmRuntime} serves every segment.
+ */
+public final class ListenerAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ListenerAgent.class);
+    private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final HttpClient http;
+    private final SegmentLibrary library = new SegmentLibrary();
+    private final java.util.List<AgentListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path segmentDir;
+    private final ExecutorService fetcher;
+    private final ScheduledExecutorService ticker;
+    private SwarmRuntime runtime;
+    private ManifestWatcher watcher;
+    private Playout playout;
+    private PlaybackServer server;
+    private volatile boolean closed;
+    private long lastDown;
+    private long lastUp;
+
+    private ListenerAgent(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.segmentDir = config.dataDir().resolve("segments");
+        String name = config.channel().name();
+        this.fetcher = Executors.newSingleThreadExecutor(r -> daemon(r, "agent-fetch-" + name));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-status-" + name));
+    }
+
+    /**
+     * Checks the channel (reachable, genuine), opens the peer and playback ports and starts
+     * playback at the live edge. Errors carry a one-line message for the user; nothing is left
+     * running after one.
+     */
+    public static ListenerAgent start(AgentConfig config, Clock clock, AgentListener... listeners)
+            throws IOException, ManifestException {
+        ListenerAgent agent = new ListenerAgent(config, clock);
+        try {
+            agent.open(listeners);
+            return agent;
+        } catch (IOException | ManifestException | RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    private void open(AgentListener[] initial) throws IOException, ManifestException {
+        Files.createDirectories(segmentDir);
+        FileUtils.cleanDirectory(segmentDir.toFile()); // left over from an earlier run: not verified for this one
+        ManifestFollower follower = new ManifestFollower(config.channel());
+        watcher = new ManifestWatcher(follower, http, config.longPollWait(), this::onManifest);
+        ChannelManifest first;
+        try {
+            first = watcher.fetchNow();
+        } catch (IOException e) {
+            throw new IOException("cannot reach channel " + config.channel().manifestUri() + ": "
+                    + ManifestWatcher.describe(e));
+        }
+        Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration().dividedBy(2);
+        runtime = SwarmRuntime.start(config.swarm());
+        playout = new Playout(library, clock, grace, this::afterSegment);
+        for (AgentListener l : initial) {
+            playout.addListener(l);
+            listeners.add(l);
+        }
+        server = PlaybackServer.start(new InetSocketAddress(config.playBind(), config.playPort()), playout, library,
+                this::status);
+        onManifest(first);
+        watcher.start();
+        if (first.latestSequence() >= 0) {
+            playout.start(first.latestSequence());
+        } else {
+            playout.start(0); // an empty window: play from whatever is published first
+        }
+        ticker.scheduleAtFixedRate(this::logStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+        log.info("listening to {} (peer port {}, play port {})", config.channel().manifestUri(),
+                runtime.peerPort(), server.port());
+    }
+
+    /** Joins the swarm of every segment at or after the playback start that is new to us. */
+    private void onManifest(ChannelManifest manifest) {
+        long from = manifest.latestSequence();
+        if (playout != null && playout.startSequence() >= 0) {
+            from = Math.max(playout.startSequence(), Math.max(0, playout.playingSequence()));
+        }
+        for (SegmentDescriptor d : manifest.segments()) {
+            if (d.sequence() < from) {
+                continue;
+            }
+            LocalSegment segment = new LocalSegment(d, segmentDir.resolve(d.sequence() + ".ts"));
+            if (library.add(segment)) {
+                fetcher.execute(() -> join(segment));
+            }
+        }
+    }
+
+    private void join(LocalSegment segment) {
+        if (closed) {
+            return;
+        }
+        long seq = segment.sequence();
+        try {
+            URI uri = config.channel().torrentUri(seq);
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + uri);
+            }
+            TorrentFile torrent = TorrentFile.parse(response.body());
+            if (!torrent.infoHash().equals(segment.descriptor.infoHash())) {
+                throw new IOException("torrent of segment " + seq + " has info-hash " + torrent.infoHash()
+                        + " but the signed manifest says " + segment.descriptor.infoHash());
+            }
+            if (torrent.length() != segment.descriptor.sizeBytes()) {
+                throw new IOException("torrent of segment " + seq + " is " + torrent.length()
+                        + " bytes but the signed manifest says " + segment.descriptor.sizeBytes());
+            }
+            SegmentSwarm swarm = runtime.download(torrent, segment.file);
+            segment.joined(swarm);
+            swarm.completion().whenComplete((file, error) -> {
+                library.changed();
+                if (error == null) {
+                    listeners.forEach(l -> l.segmentCompleted(seq));
+                }
+            });
+            log.debug("joined swarm of segment {} ({})", seq, torrent.infoHash());
+        } catch (IOException e) {
+            segment.fail();
+            library.changed();
+            log.warn("cannot join segment {}: {}", seq, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            segment.fail();
+            library.changed();
+            log.warn("cannot join segment {}", seq, e);
+        }
+    }
+
+    /** Keeps the seed window: the segment just played and the {@code seedWindow - 1} before it. */
+    private void afterSegment(long sequence) {
+        long oldestKept = sequence - config.seedWindow() + 1;
+        for (LocalSegment s : library.removeIf(s -> s.sequence() < oldestKept)) {
+            SegmentSwarm swarm = s.swarm();
+            if (swarm != null) {
+                swarm.stop();
+            }
+            try {
+                Files.deleteIfExists(s.file);
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", s.file, e.getMessage());
+            }
+        }
+    }
+
+    /** Writes the played stream to {@code out} (for {@code --output}); returns when playback ends. */
+    public void copyPlayedStreamTo(OutputStream out) throws IOException, InterruptedException {
+        new PlayoutReader(playout).copyTo(out, playout.startSequence(), Long.MAX_VALUE);
+    }
+
+    public int playPort() {
+        return server.port();
+    }
+
+    public int peerPort() {
+        return runtime.peerPort();
+    }
+
+    public URI streamUri() {
+        return URI.create("http://" + hostLiteral() + ":" + server.port() + "/stream.ts");
+    }
+
+    private String hostLiteral() {
+        String host = config.playBind().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    public long segmentsPlayed() {
+        return playout.segmentsPlayed();
+    }
+
+    public long segmentsSkipped() {
+        return playout.segmentsSkipped();
+    }
+
+    public long startupMillis() {
+        return playout.startupMillis();
+    }
+
+    public long uploadedBytes() {
+        return runtime.uploadedBytes();
+    }
+
+    public long downloadedBytes() {
+        return runtime.downloadedBytes();
+    }
+
+    /** The numbers {@code GET /status} answers. */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", config.channel().name());
+        m.put("segmentsPlayed", playout.segmentsPlayed());
+        m.put("segmentsSkipped", playout.segmentsSkipped());
+        m.put("playingSegment", playout.playingSequence());
+        m.put("liveEdge", library.liveEdge());
+        m.put("downloadedBytes", runtime.downloadedBytes());
+        m.put("uploadedBytes", runtime.uploadedBytes());
+        m.put("peers", runtime.connectedPeers());
+        m.put("bufferedSeconds", Math.round(bufferedSeconds() * 10) / 10.0);
+        m.put("startupMillis", playout.startupMillis());
+        m.put("stallMillis", playout.stallMillis());
+        m.put("rejectedManifests", watcher.rejectedManifests());
+        return m;
+    }
+
+    /** Media time ready to play: the rest of the current segment plus complete segments after it. */
+    double bufferedSeconds() {
+        long playing = playout.playingSequence();
+        if (playing < 0) {
+            return 0;
+        }
+        long millis = playout.remainingInCurrent().toMillis();
+        for (LocalSegment s : library.snapshot()) {
+            if (s.sequence() > playing && s.isComplete()) {
+                millis += s.descriptor.duration().toMillis();
+            }
+        }
+        return millis / 1000.0;
+    }
+
+    private void logStatus() {
+        try {
+            long down = runtime.downloadedBytes();
+            long up = runtime.uploadedBytes();
+            double secs = STATUS_EVERY.toMillis() / 1000.0;
+            log.info(String.format(java.util.Locale.ROOT,
+                    "listen: segment %d (live %d) played %d skipped %d buffer %.1fs peers %d down %.0f kB/s up %.0f kB/s",
+                    playout.playingSequence(), library.liveEdge(), playout.segmentsPlayed(), playout.segmentsSkipped(),
+                    bufferedSeconds(), runtime.connectedPeers(), (down - lastDown) / secs / 1000, (up - lastUp) / secs / 1000));
+            lastDown = down;
+            lastUp = up;
+        } catch (RuntimeException e) {
+            log.debug("status line failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ticker.shutdownNow();
+        fetcher.shutdownNow();
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (playout != null) {
+            playout.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

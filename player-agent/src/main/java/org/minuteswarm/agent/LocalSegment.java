@@ -1,0 +1,44 @@
+package org.minuteswarm.agent;
+
+import java.nio.file.Path;
+import org.minuteswarm.channel.SegmentDescriptor;
+import org.minuteswarm.seeder.SegmentSwarm;
+
+/** One segment as this agent holds it: what the manifest said, and its swarm once joined. */
+final class LocalSegment {
+    final SegmentDescriptor descriptor;
+    final Path file;
+    private volatile SegmentSwarm swarm;
+    private volatile boolean failed;
+
+    LocalSegment(SegmentDescriptor descriptor, Path file) {
+        this.descriptor = descriptor;
+        this.file = file;
+    }
+
+    long sequence() {
+        return descriptor.sequence();
+    }
+
+    void joined(SegmentSwarm swarm) {
+        this.swarm = swarm;
+    }
+
+    SegmentSwarm swarm() {
+        return swarm;
+    }
+
+    /** Its torrent could not be fetched or did not match the manifest: it will never complete. */
+    void fail() {
+        failed = true;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    boolean isComplete() {
+        SegmentSwarm s = swarm;
+        return s != null && s.isComplete();
+    }
+}

@@ -1,0 +1,277 @@
+package org.minuteswarm.agent;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The playback clock. It starts at the first segment it is given (the live edge), waits for it to
+ * complete (the startup delay), then plays segment after segment at real time: each segment's
+ * bytes are "released" to readers in proportion to the time elapsed in it, so a player reading
+ * {@code /stream.ts} is fed at the media's rate.
+ *
+ * <p>Deadlines: segment k is due when segment k-1 has finished playing. If it is not complete
+ * then, playback waits up to {@code lateGrace} (a stall, counted); if it is still incomplete,
+ * k is skipped (counted, logged, announced to listeners) and its duration passes as if played,
+ * so the stream keeps going and the agent stays near the live edge. Playback never waits on a
+ * segment forever; it only waits for the broadcaster to publish the next one.
+ */
+final class Playout implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Playout.class);
+    /** How often released bytes advance within a segment. */
+    private static final long STEP_MILLIS = 50;
+    private static final int HISTORY = 64;
+
+    /** A segment that playback reached, with how many of its bytes are released so far. */
+    record Played(long sequence, Path file, long size, long released, boolean finished) {
+    }
+
+    private final SegmentLibrary library;
+    private final Clock clock;
+    private final Duration lateGrace;
+    private final LongConsumer afterSegment;
+    private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Played> history = new ArrayDeque<>();
+    private final Thread thread;
+    private final Instant started;
+
+    private volatile long startSequence = -1;
+    private volatile long segmentsPlayed;
+    private volatile long segmentsSkipped;
+    private volatile long stallMillis;
+    private volatile long startupMillis = -1;
+    private volatile long playingSequence = -1;
+    private volatile Instant playingSince;
+    private volatile Duration playingDuration = Duration.ZERO;
+    private volatile boolean closed;
+
+    Playout(SegmentLibrary library, Clock clock, Duration lateGrace, LongConsumer afterSegment) {
+        this.library = library;
+        this.clock = clock;
+        this.lateGrace = lateGrace;
+        this.afterSegment = afterSegment;
+        this.started = clock.instant();
+        this.thread = new Thread(this::run, "agent-playout");
+        this.thread.setDaemon(true);
+    }
+
+    void addListener(AgentListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Starts playback at {@code sequence} (normally the live edge when the agent started). */
+    void start(long sequence) {
+        startSequence = sequence;
+        thread.start();
+    }
+
+    long startSequence() {
+        return startSequence;
+    }
+
+    long segmentsPlayed() {
+        return segmentsPlayed;
+    }
+
+    long segmentsSkipped() {
+        return segmentsSkipped;
+    }
+
+    long stallMillis() {
+        return stallMillis;
+    }
+
+    /** From agent start to the first playable byte, or -1 before that. */
+    long startupMillis() {
+        return startupMillis;
+    }
+
+    long playingSequence() {
+        return playingSequence;
+    }
+
+    /** Media time left in the segment playing now. */
+    Duration remainingInCurrent() {
+        Instant since = playingSince;
+        if (since == null) {
+            return Duration.ZERO;
+        }
+        Duration left = playingDuration.minus(Duration.between(since, clock.instant()));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private void run() {
+        long next = startSequence;
+        Instant due = null; // null until the first segment plays: startup waits without a deadline
+        try {
+            while (!closed) {
+                LocalSegment segment = awaitKnown(next);
+                if (segment == null) {
+                    return;
+                }
+                if (segment.sequence() != next) {
+                    next = segment.sequence(); // the broadcaster skipped numbers (e.g. a restart)
+                }
+                boolean ready = awaitComplete(segment, due);
+                if (closed) {
+                    return;
+                }
+                if (ready) {
+                    Instant now = clock.instant();
+                    if (due == null) {
+                        startupMillis = Duration.between(started, now).toMillis();
+                        log.info("playback starts at segment {} after {} ms", segment.sequence(), startupMillis);
+                    } else if (now.isAfter(due)) {
+                        stallMillis += Duration.between(due, now).toMillis();
+                    }
+                    play(segment);
+                    due = clock.instant();
+                } else {
+                    segmentsSkipped++;
+                    log.warn("segment {} missed its deadline: skipped", segment.sequence());
+                    for (AgentListener l : listeners) {
+                        l.segmentSkipped(segment.sequence());
+                    }
+                    due = due.plus(segment.descriptor.duration());
+                }
+                afterSegment.accept(segment.sequence());
+                next = segment.sequence() + 1;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The segment numbered {@code sequence}, or the first known one after it; waits for publication. */
+    private LocalSegment awaitKnown(long sequence) throws InterruptedException {
+        while (!closed) {
+            LocalSegment s = library.get(sequence);
+            if (s != null) {
+                return s;
+            }
+            long after = library.nextAfter(sequence);
+            if (after >= 0) {
+                return library.get(after);
+            }
+            library.awaitChange(500);
+        }
+        return null;
+    }
+
+    /** Waits until the segment is complete; false if its deadline (plus grace) passed first. */
+    private boolean awaitComplete(LocalSegment segment, Instant due) throws InterruptedException {
+        Instant giveUp = due == null ? null : due.plus(lateGrace);
+        while (!closed) {
+            if (segment.isComplete()) {
+                return true;
+            }
+            if (segment.failed() && (due != null || library.nextAfter(segment.sequence()) >= 0)) {
+                return false;
+            }
+            if (giveUp == null) {
+                library.awaitChange(200);
+                continue;
+            }
+            long left = Duration.between(clock.instant(), giveUp).toMillis();
+            if (left <= 0) {
+                return segment.isComplete();
+            }
+            library.awaitChange(Math.min(left, 200));
+        }
+        return false;
+    }
+
+    private void play(LocalSegment segment) throws InterruptedException {
+        long size = segment.descriptor.sizeBytes();
+        Duration duration = segment.descriptor.duration();
+        Instant since = clock.instant();
+        playingSince = since;
+        playingDuration = duration;
+        playingSequence = segment.sequence();
+        for (AgentListener l : listeners) {
+            l.segmentStarted(segment.sequence(), segment.file);
+        }
+        long durationMillis = Math.max(1, duration.toMillis());
+        long released = 0;
+        while (!closed) {
+            long elapsed = Duration.between(since, clock.instant()).toMillis();
+            released = elapsed >= durationMillis ? size : size * elapsed / durationMillis;
+            publish(new Played(segment.sequence(), segment.file, size, released, released == size));
+            if (released == size) {
+                break;
+            }
+            Thread.sleep(Math.min(STEP_MILLIS, durationMillis - elapsed));
+        }
+        segmentsPlayed++;
+    }
+
+    private synchronized void publish(Played p) {
+        if (!history.isEmpty() && history.peekLast().sequence() == p.sequence()) {
+            history.pollLast();
+        }
+        history.addLast(p);
+        while (history.size() > HISTORY) {
+            history.pollFirst();
+        }
+        notifyAll();
+    }
+
+    /**
+     * Blocks a reader until there is something new after (sequence, offset): more released bytes
+     * of that segment, or the next played segment. Returns the progress of {@code sequence}
+     * itself if still in history and not exhausted, else the next played entry; null on timeout.
+     * With {@code sequence} = -1 it returns the segment playing now.
+     */
+    synchronized Played awaitAfter(long sequence, long offset, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!closed) {
+            if (!history.isEmpty()) {
+                if (sequence < 0) {
+                    return history.peekLast();
+                }
+                Played mine = null;
+                Played next = null;
+                for (Played p : history) {
+                    if (p.sequence() == sequence) {
+                        mine = p;
+                    } else if (p.sequence() > sequence && next == null) {
+                        next = p;
+                    }
+                }
+                if (mine != null && mine.released() > offset) {
+                    return mine;
+                }
+                boolean exhausted = mine == null || (mine.finished() && offset >= mine.size());
+                if (exhausted && next != null) {
+                    return next;
+                }
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return null;
+            }
+            wait(left);
+        }
+        return null;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+}

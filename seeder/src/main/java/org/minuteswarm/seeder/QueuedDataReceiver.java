@@ -1,0 +1,205 @@
+package org.minuteswarm.seeder;
+
+import bt.net.DataReceiver;
+import bt.net.pipeline.ChannelHandlerContext;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
+import com.google.inject.Inject;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every peer connection of a runtime on one selector thread, replacing bt 1.10's
+ * DataReceivingLoop (bt issue #252).
+ *
+ * <p>In 1.10 a thread that registers a channel spins on {@code tryLock} while the loop holds the lock for
+ * up to a second inside {@code select}; under load most CPU went into that spin. Here, as in upstream's
+ * fix, a registration or interest change is queued, the selector is woken, and the selector thread itself
+ * performs it between selects, so nobody contends for the selector. The registering thread waits for its
+ * registration to be done, as bt expects the channel to be live when {@code register()} returns.
+ *
+ * <p>A channel whose inbound buffer is full ({@code readFromChannel} returns false) is kept in a backlog
+ * and retried; while the backlog is not empty the loop selects with a 1 ms timeout instead of 1.10's
+ * unconditional 1 ms sleep, so it stays responsive to other channels and to registrations.
+ *
+ * <p>This selector is our own: bt's shared selector is only used by the acceptor and connection factory
+ * for {@code provider()}, never for selection.
+ */
+final class QueuedDataReceiver implements DataReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedDataReceiver.class);
+    private static final long IDLE_SELECT_MILLIS = 1000;
+    private static final long BACKLOG_SELECT_MILLIS = 1;
+    private static final long REGISTRATION_TIMEOUT_SECONDS = 10;
+
+    private final Selector selector;
+    private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    private final Set<SelectionKey> backlog = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean shutdown;
+
+    @Inject
+    QueuedDataReceiver(IRuntimeLifecycleBinder lifecycle, Config config) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        thread = new Thread(this::run, "seeder.data-receiver-" + config.getAcceptorPort());
+        thread.setDaemon(true);
+        lifecycle.onStartup("Start minuteswarm data receiver", thread::start);
+        lifecycle.onShutdown("Stop minuteswarm data receiver", this::shutdown);
+    }
+
+    @Override
+    public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
+        if (Thread.currentThread() == thread) {
+            register(channel, context);
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                register(channel, context);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering a peer channel", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot register a peer channel"
+                    + (shutdown ? " (receiver shut down)" : ""), e);
+        }
+    }
+
+    private void register(SelectableChannel channel, ChannelHandlerContext context) {
+        try {
+            channel.register(selector, SelectionKey.OP_READ, context);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot register " + channel, e);
+        }
+    }
+
+    @Override
+    public void unregisterChannel(SelectableChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            key.cancel(); // thread-safe; takes effect at the next select
+        }
+    }
+
+    @Override
+    public void activateChannel(SelectableChannel channel) {
+        setInterest(channel, SelectionKey.OP_READ);
+    }
+
+    @Override
+    public void deactivateChannel(SelectableChannel channel) {
+        setInterest(channel, 0);
+    }
+
+    private void setInterest(SelectableChannel channel, int ops) {
+        submit(() -> {
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null && key.isValid()) {
+                key.interestOps(ops);
+            }
+        });
+    }
+
+    private void submit(Runnable task) {
+        if (shutdown) {
+            throw new IllegalStateException("data receiver is shut down");
+        }
+        pending.add(task);
+        selector.wakeup();
+    }
+
+    private void run() {
+        try {
+            while (!shutdown) {
+                runPending();
+                selector.select(backlog.isEmpty() ? IDLE_SELECT_MILLIS : BACKLOG_SELECT_MILLIS);
+                backlog.addAll(selector.selectedKeys());
+                selector.selectedKeys().clear();
+                readBacklog();
+            }
+        } catch (ClosedSelectorException e) {
+            LOG.debug("selector closed, data receiver stops");
+        } catch (IOException | RuntimeException e) {
+            LOG.error("data receiver failed; peer connections of this runtime no longer receive", e);
+        } finally {
+            closeSelector();
+        }
+    }
+
+    private void runPending() {
+        for (Runnable task; (task = pending.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("peer channel update failed", e);
+            }
+        }
+    }
+
+    private void readBacklog() {
+        for (Iterator<SelectionKey> it = backlog.iterator(); it.hasNext(); ) {
+            SelectionKey key = it.next();
+            if (!key.isValid() || key.interestOps() == 0 || read(key)) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Returns true when the channel was drained (or is gone), false when its inbound buffer is full. */
+    private static boolean read(SelectionKey key) {
+        try {
+            return ((ChannelHandlerContext) key.attachment()).readFromChannel();
+        } catch (EOFException e) {
+            LOG.debug("peer channel closed by remote");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("peer channel read failed: {}", e.toString());
+        }
+        return true;
+    }
+
+    private void shutdown() {
+        shutdown = true;
+        selector.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeSelector();
+    }
+
+    private void closeSelector() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing selector failed", e);
+        }
+    }
+}

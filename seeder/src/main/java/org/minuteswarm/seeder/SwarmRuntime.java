@@ -1,0 +1,186 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.net.IPeerConnectionPool;
+import bt.runtime.BtRuntime;
+import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bt runtime (one peer port, one selector, one tracker client) serving any number of segment
+ * torrents at once. It configures bt 1.10 around its measured pitfalls (see BT-NOTES.md): our data
+ * receiver (#252), our HTTP tracker client, MSE off, no PEX/LSD/DHT, small network buffers, an explicit
+ * acceptor address, a short inactivity threshold, and byte counting of our own.
+ */
+public final class SwarmRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmRuntime.class);
+    /** bt asks the peer sources this often; each tracker is still only announced to at its own interval. */
+    private static final Duration PEER_DISCOVERY_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final SwarmConfig config;
+    private final int peerPort;
+    private final BtRuntime bt;
+    private final TransferLedger ledger;
+    private final ConcurrentMap<TorrentId, TorrentSwarm> swarms = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private SwarmRuntime(SwarmConfig config, int peerPort, BtRuntime bt, TransferLedger ledger) {
+        this.config = config;
+        this.peerPort = peerPort;
+        this.bt = bt;
+        this.ledger = ledger;
+    }
+
+    /** Starts a runtime listening on {@code config.bindAddress():peerPort}; fails if that port is taken. */
+    public static SwarmRuntime start(SwarmConfig config) throws IOException {
+        int port = claimablePort(config);
+        TransferLedger ledger = new TransferLedger();
+        BtRuntime bt = BtRuntime.builder(btConfig(config, port))
+                .module(new SwarmModule(ledger, new UploadThrottle(config.maxUploadBytesPerSecond())))
+                .disableStandardExtensions() // PEX (aria2c's empty ut_pex drops the connection) and LSD
+                .disableAutomaticShutdown() // else stopping the last torrent shuts the runtime down
+                .build();                    // and no autoLoadModules(): DHT would bind a fixed port
+        SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger);
+        bt.getEventSource().onTorrentStopped(null, event -> runtime.torrentStopped(event.getTorrentId()));
+        bt.startup();
+        LOG.info("swarm runtime listening on {}:{}", config.bindAddress().getHostAddress(), port);
+        return runtime;
+    }
+
+    /**
+     * bt binds its acceptor on a background thread and only logs a BindException, so we try the port first.
+     * Port 0 resolves to a free port here, because bt names threads after the configured port.
+     */
+    private static int claimablePort(SwarmConfig config) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(config.bindAddress(), config.peerPort()));
+            return probe.getLocalPort();
+        } catch (BindException e) {
+            throw new IOException("peer port " + config.peerPort() + " is in use", e);
+        }
+    }
+
+    private static Config btConfig(SwarmConfig config, int port) {
+        Config c = new Config();
+        c.setAcceptorAddress(config.bindAddress());
+        c.setAcceptorPort(port);
+        config.announceAddress().ifPresent(c::setPeerAddress);
+        c.setMseDisabled(true); // MSE polls with 1 s sleeps: 3 s to the first piece instead of 0.5 s
+        c.setNetworkBufferSize(config.networkBufferBytes());
+        c.setPeerConnectionInactivityThreshold(config.peerInactivityTimeout());
+        c.setPeerDiscoveryInterval(PEER_DISCOVERY_INTERVAL);
+        return c;
+    }
+
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public SwarmConfig config() {
+        return config;
+    }
+
+    /** Seeds {@code completeFile}, which must hold the torrent's data, from now until stopped. */
+    public SegmentSwarm seed(TorrentFile torrent, Path completeFile) {
+        return run(torrent, completeFile, true);
+    }
+
+    /** Downloads into {@code targetFile} (created if absent), then keeps seeding it until stopped. */
+    public SegmentSwarm download(TorrentFile torrent, Path targetFile) {
+        return run(torrent, targetFile, false);
+    }
+
+    private synchronized SegmentSwarm run(TorrentFile torrent, Path file, boolean seeding) {
+        if (closed) {
+            throw new IllegalStateException("swarm runtime on port " + peerPort + " is closed");
+        }
+        TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+        if (swarms.containsKey(id)) {
+            throw new IllegalStateException("torrent " + torrent.infoHash() + " already runs in this runtime");
+        }
+        TorrentSwarm swarm = new TorrentSwarm(this, torrent, file, seeding);
+        swarms.put(id, swarm);
+        try {
+            swarm.start();
+        } catch (RuntimeException e) {
+            swarms.remove(id, swarm);
+            throw e;
+        }
+        return swarm;
+    }
+
+    private void torrentStopped(TorrentId id) {
+        TorrentSwarm swarm = swarms.get(id);
+        if (swarm != null) {
+            swarm.released();
+        }
+    }
+
+    /** Called by a swarm once bt has let go of it, so its info-hash can run again. */
+    void forget(TorrentId id, TorrentSwarm swarm) {
+        swarms.remove(id, swarm);
+    }
+
+    BtRuntime bt() {
+        return bt;
+    }
+
+    TransferLedger ledger() {
+        return ledger;
+    }
+
+    /** Piece data sent to peers by all swarms of this runtime, ever. */
+    public long uploadedBytes() {
+        return ledger.uploaded();
+    }
+
+    /** Piece data received from peers by all swarms of this runtime, ever. */
+    public long downloadedBytes() {
+        return ledger.downloaded();
+    }
+
+    /** Peer connections open now, over all torrents. */
+    public int connectedPeers() {
+        return bt.service(IPeerConnectionPool.class).size();
+    }
+
+    TorrentRegistry torrentRegistry() {
+        return bt.service(TorrentRegistry.class);
+    }
+
+    /** Stops every swarm, then bt's runtime (waiting at most 10 s for bt's own shutdown). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<TorrentSwarm> running = new ArrayList<>(swarms.values());
+        running.forEach(TorrentSwarm::stop);
+        Thread shutdown = new Thread(bt::shutdown, "seeder.runtime-shutdown-" + peerPort);
+        shutdown.start();
+        try {
+            shutdown.join(SHUTDOWN_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (shutdown.isAlive()) {
+            LOG.warn("bt runtime on port {} did not shut down within {}", peerPort, SHUTDOWN_TIMEOUT);
+        }
+        LOG.info("swarm runtime on port {} closed", peerPort);
+    }
+}
