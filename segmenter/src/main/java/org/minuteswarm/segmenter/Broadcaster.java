@@ -239,14 +239,15 @@ public final class Broadcaster implements AutoCloseable {
         if (segmenterThread != null) {
             segmenterThread.interrupt();
         }
-        if (tracker != null) {
-            tracker.close();
-        }
+        // Swarms first (their 'stopped' announces still reach the tracker), the tracker last.
         if (window != null) {
             window.close();
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (tracker != null) {
+            tracker.close();
         }
         ended.countDown();
     }
