@@ -128,4 +128,14 @@ class CommandLineTest {
             assertOneLineError("signature does not verify");
         }
     }
+
+    @Test
+    void dataDirInUse(@TempDir Path dir) throws Exception {
+        try (Broadcaster b = Broadcaster.start(BroadcastConfig.loopback("live", Duration.ofSeconds(2), 3, dir),
+                SyntheticTs.liveFeed(500_000, 1, Clock.systemUTC()), Clock.systemUTC())) {
+            assertEquals(1, run("broadcast", "--input", "media/sample.ts", "--http-port", "0", "--peer-port", "0",
+                    "--data-dir", dir.toString()));
+            assertOneLineError("in use by another minuteswarm");
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class ListenerAgent implements AutoCloseable {
     private final Path segmentDir;
     private final ExecutorService fetcher;
     private final ScheduledExecutorService ticker;
+    private org.minuteswarm.channel.DataDirLock dirLock;
     private SwarmRuntime runtime;
     private ManifestWatcher watcher;
     private Playout playout;
@@ -85,6 +86,7 @@ public final class ListenerAgent implements AutoCloseable {
     }
 
     private void open(AgentListener[] initial) throws IOException, ManifestException {
+        dirLock = org.minuteswarm.channel.DataDirLock.acquire(config.dataDir());
         Files.createDirectories(segmentDir);
         FileUtils.cleanDirectory(segmentDir.toFile()); // left over from an earlier run: not verified for this one
         ManifestFollower follower = new ManifestFollower(config.channel());
@@ -301,6 +303,9 @@ public final class ListenerAgent implements AutoCloseable {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (dirLock != null) {
+            dirLock.close();
         }
     }
 

@@ -49,6 +49,7 @@ public final class Broadcaster implements AutoCloseable {
     private final AtomicLong segmentsPublished = new AtomicLong();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final ScheduledExecutorService ticker;
+    private org.minuteswarm.channel.DataDirLock dirLock;
     private ChannelIdentity identity;
     private SequenceCounter sequences;
     private SwarmRuntime runtime;
@@ -88,7 +89,7 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     private void open(Feed feed) throws IOException {
-        Files.createDirectories(config.dataDir());
+        dirLock = org.minuteswarm.channel.DataDirLock.acquire(config.dataDir());
         identity = ChannelIdentity.loadOrCreate(config.dataDir());
         sequences = new SequenceCounter(config.dataDir());
         Files.createDirectories(segmentDir);
@@ -248,6 +249,9 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (tracker != null) {
             tracker.close();
+        }
+        if (dirLock != null) {
+            dirLock.close();
         }
         ended.countDown();
     }
