@@ -230,6 +230,13 @@ public final class ListenerAgent implements AutoCloseable {
         return playout.startupMillis();
     }
 
+    /** Peers connected in segment {@code sequence}'s swarm now, or -1 if the agent has not joined it. */
+    public int swarmPeers(long sequence) {
+        LocalSegment s = library.get(sequence);
+        SegmentSwarm swarm = s == null ? null : s.swarm();
+        return swarm == null ? -1 : swarm.connectedPeers();
+    }
+
     public long uploadedBytes() {
         return runtime.uploadedBytes();
     }
