@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.minuteswarm.channel.ChannelUrl;
 import org.minuteswarm.seeder.SwarmConfig;
+import org.minuteswarm.seeder.UploadRate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,6 +50,11 @@ public final class ListenCommand implements Callable<Integer> {
             description = "address for BitTorrent connections (default: ${DEFAULT-VALUE}; the playback server is always 127.0.0.1).")
     String bind;
 
+    @Option(names = "--max-upload", paramLabel = "RATE", defaultValue = "0",
+            description = "cap on BitTorrent upload, e.g. 2mbit, 500kbit, or 500k (bytes/s); 0 = unlimited "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String maxUpload;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -70,7 +76,8 @@ public final class ListenCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of("minuteswarm-data", "listen-" + channel.name() + "-" + playPort);
         InetAddress peerBind = InetAddress.getByName(bind);
         AgentConfig config = new AgentConfig(channel, InetAddress.getLoopbackAddress(), playPort,
-                SwarmConfig.defaults(peerBind, peerPort), dir, seedWindow, null, Duration.ofSeconds(25));
+                SwarmConfig.defaults(peerBind, peerPort)
+                        .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, seedWindow, null, Duration.ofSeconds(25));
         boolean toStdout = "-".equals(output);
         OutputStream sink = null;
         if (output != null && !toStdout) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.minuteswarm.segmenter.feed.Feed;
 import org.minuteswarm.segmenter.feed.Feeds;
 import org.minuteswarm.seeder.SwarmConfig;
+import org.minuteswarm.seeder.UploadRate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,6 +71,11 @@ public final class BroadcastCommand implements Callable<Integer> {
             description = "address to listen on (default: 127.0.0.1 when --host is a loopback address, else 0.0.0.0).")
     String bind;
 
+    @Option(names = "--max-upload", paramLabel = "RATE", defaultValue = "0",
+            description = "cap on BitTorrent upload, e.g. 2mbit, 500kbit, or 500k (bytes/s); 0 = unlimited "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String maxUpload;
+
     private final PrintStream out;
 
     public BroadcastCommand() {
@@ -91,7 +97,8 @@ public final class BroadcastCommand implements Callable<Integer> {
         InetAddress bindAddress = bindAddress();
         Path dir = dataDir != null ? dataDir : Path.of("minuteswarm-data", "broadcast-" + channel);
         BroadcastConfig config = new BroadcastConfig(channel, Duration.ofSeconds(segmentSeconds), window, host,
-                bindAddress, httpPort, SwarmConfig.defaults(bindAddress, peerPort), dir, announce, null);
+                bindAddress, httpPort, SwarmConfig.defaults(bindAddress, peerPort)
+                .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, announce, null);
         Clock clock = Clock.systemUTC();
         Feed feed = Feeds.open(input, loop, clock);
         Broadcaster broadcaster;
