@@ -161,6 +161,9 @@ public final class ListenerAgent implements AutoCloseable {
             SegmentSwarm swarm = runtime.download(torrent, segment.file);
             segment.joined(swarm);
             swarm.completion().whenComplete((file, error) -> {
+                if (error == null) {
+                    segment.completed(clock.millis());
+                }
                 library.changed();
                 if (error == null) {
                     listeners.forEach(l -> l.segmentCompleted(seq));
@@ -260,6 +263,16 @@ public final class ListenerAgent implements AutoCloseable {
         m.put("startupMillis", playout.startupMillis());
         m.put("stallMillis", playout.stallMillis());
         m.put("rejectedManifests", watcher.rejectedManifests());
+        java.util.List<Object> segments = new java.util.ArrayList<>();
+        for (LocalSegment s : library.snapshot()) {
+            Map<String, Object> seg = new LinkedHashMap<>();
+            seg.put("seq", s.sequence());
+            seg.put("completedAtMillis", s.completedAtMillis());
+            SegmentSwarm swarm = s.swarm();
+            seg.put("peers", swarm == null ? 0 : swarm.connectedPeers());
+            segments.add(seg);
+        }
+        m.put("segments", segments);
         return m;
     }
 

@@ -10,6 +10,7 @@ final class LocalSegment {
     final Path file;
     private volatile SegmentSwarm swarm;
     private volatile boolean failed;
+    private volatile long completedAtMillis = -1;
 
     LocalSegment(SegmentDescriptor descriptor, Path file) {
         this.descriptor = descriptor;
@@ -31,6 +32,15 @@ final class LocalSegment {
     /** Its torrent could not be fetched or did not match the manifest: it will never complete. */
     void fail() {
         failed = true;
+    }
+
+    void completed(long epochMillis) {
+        completedAtMillis = epochMillis;
+    }
+
+    /** When the download completed (epoch millis), or -1. */
+    long completedAtMillis() {
+        return completedAtMillis;
     }
 
     boolean failed() {
