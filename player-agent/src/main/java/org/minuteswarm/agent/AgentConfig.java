@@ -16,9 +16,10 @@ import org.minuteswarm.seeder.SwarmConfig;
  * @param lateGrace      how long past its play time a segment may still arrive (a stall) before
  *                       it is skipped; {@code null} means half the channel's segment duration
  * @param longPollWait   how long one manifest reload may block waiting for a new segment
+ * @param from           where playback starts: the live edge, or back in the window (time-shift)
  */
 public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort, SwarmConfig swarm, Path dataDir,
-                          int seedWindow, Duration lateGrace, Duration longPollWait) {
+                          int seedWindow, Duration lateGrace, Duration longPollWait, StartPoint from) {
     public static final int DEFAULT_PLAY_PORT = 7080;
     public static final int DEFAULT_SEED_WINDOW = 5;
 
@@ -39,6 +40,15 @@ public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort
         if (longPollWait == null) {
             longPollWait = Duration.ofSeconds(25);
         }
+        if (from == null) {
+            from = StartPoint.LIVE;
+        }
+    }
+
+    /** Starting at the live edge. */
+    public AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort, SwarmConfig swarm, Path dataDir,
+                       int seedWindow, Duration lateGrace, Duration longPollWait) {
+        this(channel, playBind, playPort, swarm, dataDir, seedWindow, lateGrace, longPollWait, StartPoint.LIVE);
     }
 
     /** For tests: everything on 127.0.0.1, ephemeral ports. */
@@ -48,10 +58,14 @@ public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort
     }
 
     public AgentConfig withSeedWindow(int n) {
-        return new AgentConfig(channel, playBind, playPort, swarm, dataDir, n, lateGrace, longPollWait);
+        return new AgentConfig(channel, playBind, playPort, swarm, dataDir, n, lateGrace, longPollWait, from);
     }
 
     public AgentConfig withSwarm(SwarmConfig s) {
-        return new AgentConfig(channel, playBind, playPort, s, dataDir, seedWindow, lateGrace, longPollWait);
+        return new AgentConfig(channel, playBind, playPort, s, dataDir, seedWindow, lateGrace, longPollWait, from);
+    }
+
+    public AgentConfig withFrom(StartPoint start) {
+        return new AgentConfig(channel, playBind, playPort, swarm, dataDir, seedWindow, lateGrace, longPollWait, start);
     }
 }

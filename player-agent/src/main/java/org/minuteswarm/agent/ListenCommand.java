@@ -46,6 +46,11 @@ public final class ListenCommand implements Callable<Integer> {
             description = "segments kept and seeded, counting the one playing (default: ${DEFAULT-VALUE}).")
     int seedWindow;
 
+    @Option(names = "--from", paramLabel = "WHEN", defaultValue = "live",
+            description = "where to start: 'live' (the live edge), a time back such as -5m or -90s, or a segment "
+                    + "number; older than the window starts at its oldest segment (default: ${DEFAULT-VALUE}).")
+    String from;
+
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "address for BitTorrent connections (default: ${DEFAULT-VALUE}; the playback server is always 127.0.0.1).")
     String bind;
@@ -70,6 +75,7 @@ public final class ListenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChannelUrl channel = ChannelUrl.parse(channelUrl);
+        StartPoint start = StartPoint.parse(from);
         if (peerPort < 0 || peerPort > 65535) {
             throw new IllegalArgumentException("--peer-port must be 0..65535: " + peerPort);
         }
@@ -77,7 +83,7 @@ public final class ListenCommand implements Callable<Integer> {
         InetAddress peerBind = InetAddress.getByName(bind);
         AgentConfig config = new AgentConfig(channel, InetAddress.getLoopbackAddress(), playPort,
                 SwarmConfig.defaults(peerBind, peerPort)
-                        .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, seedWindow, null, Duration.ofSeconds(25));
+                        .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, seedWindow, null, Duration.ofSeconds(25), start);
         boolean toStdout = "-".equals(output);
         OutputStream sink = null;
         if (output != null && !toStdout) {

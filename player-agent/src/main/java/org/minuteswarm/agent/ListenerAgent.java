@@ -55,6 +55,7 @@ public final class ListenerAgent implements AutoCloseable {
     private Playout playout;
     private PlaybackServer server;
     private volatile boolean closed;
+    private volatile long startSequence = -1;
     private long lastDown;
     private long lastUp;
 
@@ -107,13 +108,14 @@ public final class ListenerAgent implements AutoCloseable {
         }
         server = PlaybackServer.start(new InetSocketAddress(config.playBind(), config.playPort()), playout, library,
                 this::status);
+        startSequence = first.latestSequence() >= 0 ? config.from().resolve(first, clock.instant()) : 0;
+        if (!config.from().isLive() && first.latestSequence() >= 0) {
+            log.info("time-shift: starting at segment {} ({} behind the live edge)", startSequence,
+                    first.latestSequence() - startSequence);
+        }
         onManifest(first);
         watcher.start();
-        if (first.latestSequence() >= 0) {
-            playout.start(first.latestSequence());
-        } else {
-            playout.start(0); // an empty window: play from whatever is published first
-        }
+        playout.start(startSequence); // with an empty window: whatever is published first
         ticker.scheduleAtFixedRate(this::logStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
         log.info("listening to {} (peer port {}, play port {})", config.channel().manifestUri(),
@@ -122,10 +124,7 @@ public final class ListenerAgent implements AutoCloseable {
 
     /** Joins the swarm of every segment at or after the playback start that is new to us. */
     private void onManifest(ChannelManifest manifest) {
-        long from = manifest.latestSequence();
-        if (playout != null && playout.startSequence() >= 0) {
-            from = Math.max(playout.startSequence(), Math.max(0, playout.playingSequence()));
-        }
+        long from = Math.max(startSequence, playout == null ? -1 : playout.playingSequence());
         for (SegmentDescriptor d : manifest.segments()) {
             if (d.sequence() < from) {
                 continue;

@@ -110,23 +110,47 @@ final class PlaybackServer implements AutoCloseable {
         }
     }
 
-    private String playlist() {
+    /**
+     * An HLS live playlist (RFC 8216) over the local segments in play order: complete segments up
+     * to the first one still downloading (a live playlist only ever grows at its end), with
+     * {@code #EXT-X-DISCONTINUITY} where playback skipped segments and the broadcast time of each.
+     */
+    String playlist() {
         StringBuilder entries = new StringBuilder();
         long first = -1;
         long target = 1;
+        boolean gap = false;
+        long previous = -1;
         for (LocalSegment s : library.snapshot()) {
             if (!s.isComplete()) {
-                continue;
+                if (library.isSkipped(s.sequence()) || s.failed()) {
+                    gap = true;
+                    continue;
+                }
+                break;
             }
             if (first < 0) {
                 first = s.sequence();
+            } else if (gap || s.sequence() != previous + 1) {
+                entries.append("#EXT-X-DISCONTINUITY\n");
             }
+            gap = false;
+            previous = s.sequence();
             double seconds = s.descriptor.duration().toMillis() / 1000.0;
             target = Math.max(target, (long) Math.ceil(seconds));
+            entries.append("#EXT-X-PROGRAM-DATE-TIME:")
+                    .append(java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                            s.descriptor.startTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)))
+                    .append('\n');
             entries.append(String.format(Locale.ROOT, "#EXTINF:%.3f,%nsegments/%d.ts%n", seconds, s.sequence()));
         }
-        return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:" + target + "\n#EXT-X-MEDIA-SEQUENCE:"
-                + Math.max(first, 0) + "\n" + entries;
+        StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
+        out.append("#EXT-X-TARGETDURATION:").append(target).append('\n');
+        out.append("#EXT-X-MEDIA-SEQUENCE:").append(Math.max(first, 0)).append('\n');
+        if (first >= 0) {
+            out.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(library.discontinuitiesBefore(first)).append('\n');
+        }
+        return out.append(entries).toString();
     }
 
     private void segment(HttpExchange exchange, String number) throws IOException {

@@ -135,6 +135,7 @@ final class Playout implements AutoCloseable {
                     due = clock.instant();
                 } else {
                     segmentsSkipped++;
+                    library.markSkipped(segment.sequence());
                     log.warn("segment {} missed its deadline: skipped", segment.sequence());
                     for (AgentListener l : listeners) {
                         l.segmentSkipped(segment.sequence());

@@ -12,6 +12,8 @@ import java.util.function.Predicate;
  */
 final class SegmentLibrary {
     private final TreeMap<Long, LocalSegment> segments = new TreeMap<>();
+    /** Segments playback skipped, this session: they are discontinuities in the played stream. */
+    private final java.util.TreeSet<Long> skipped = new java.util.TreeSet<>();
     private long liveEdge = -1;
 
     synchronized LocalSegment get(long sequence) {
@@ -36,6 +38,28 @@ final class SegmentLibrary {
     synchronized long nextAfter(long sequence) {
         Long k = segments.higherKey(sequence);
         return k == null ? -1 : k;
+    }
+
+    synchronized void markSkipped(long sequence) {
+        skipped.add(sequence);
+        notifyAll();
+    }
+
+    synchronized boolean isSkipped(long sequence) {
+        return skipped.contains(sequence);
+    }
+
+    /** Runs of consecutive skipped segments before {@code sequence}: the HLS discontinuity sequence. */
+    synchronized long discontinuitiesBefore(long sequence) {
+        long runs = 0;
+        long previous = Long.MIN_VALUE;
+        for (long s : skipped.headSet(sequence)) {
+            if (s != previous + 1) {
+                runs++;
+            }
+            previous = s;
+        }
+        return runs;
     }
 
     synchronized void changed() {
