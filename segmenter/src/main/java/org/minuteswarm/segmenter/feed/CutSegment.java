@@ -6,9 +6,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One segment the {@link Segmenter} has cut: a file in its work dir holding only whole MPEG-TS
- * packets (for a TS feed), its size, its media duration (from the stream's PCR for TS, from the
- * clock otherwise; always positive) and the clock instant its first byte arrived.
+ * One segment the {@link Segmenter} has cut: a file in its work dir (for MPEG-TS: whole packets,
+ * PAT and PMT first, then a keyframe; for MP3/AAC: whole frames), its size, its media duration
+ * (from the timestamps for TS, the frame count for MP3/AAC, the clock otherwise; always positive)
+ * and the clock instant its first byte arrived.
  */
 public record CutSegment(Path file, long sizeBytes, Duration duration, Instant startTime) {
     public CutSegment {

@@ -24,6 +24,11 @@ interface Cutter {
         return 0;
     }
 
+    /** Packets the cutter added: PAT/PMT repeated at the start of a segment (MPEG-TS only). */
+    default long packetsInserted() {
+        return 0;
+    }
+
     /** Packets missing by their continuity counters (MPEG-TS only). */
     default long continuityErrors() {
         return 0;

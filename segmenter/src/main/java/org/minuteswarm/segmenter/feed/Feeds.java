@@ -24,8 +24,10 @@ public final class Feeds {
      * <ul>
      *   <li>{@code -}: stdin (read on a daemon thread, so close() takes effect at once);
      *   <li>a file path or {@code file:} URI: read at the media's real-time rate (MPEG-TS by its
-     *       PCR, other files at 1 Mbit/s); with {@code loop} replayed forever;
-     *   <li>{@code http://...} or {@code https://...}: a live HTTP stream, pulled with a GET;
+     *       PCR, MP3/AAC by their frame durations, other files at 1 Mbit/s); with {@code loop}
+     *       replayed forever;
+     *   <li>{@code http://...} or {@code https://...}: a live HTTP stream, pulled with a GET
+     *       (an Icecast/SHOUTcast mount too: its ICY metadata is stripped);
      *   <li>{@code udp://HOST:PORT}: MPEG-TS datagrams as ffmpeg/OBS send them; binds HOST:PORT
      *       ({@code udp://:PORT} or {@code udp://@:PORT} for any address; a multicast HOST is
      *       joined). A query string ({@code ?pkt_size=1316}) is ignored.

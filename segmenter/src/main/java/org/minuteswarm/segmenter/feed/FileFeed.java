@@ -11,8 +11,9 @@ import java.time.Clock;
  * A file as a feed: read once or replayed forever, optionally paced at its real-time rate.
  *
  * <p>Pacing: an MPEG-TS file is paced by its PCR (see {@link Pacer}); the feed hands out bytes
- * up to the next packet carrying a PCR, waits until that packet is due, and so on. A file with
- * no timestamps has no rate of its own; it is paced at {@link #UNTIMED_BITS_PER_SECOND}
+ * up to the next packet carrying a PCR, waits until that packet is due, and so on. An MP3 or AAC
+ * (ADTS) file is paced frame by frame by its sample counts. A file with no timestamps has no
+ * rate of its own; it is paced at {@link #UNTIMED_BITS_PER_SECOND}
  * (1 Mbit/s), a rate typical for a standard-definition stream. Each replay restarts the pacing
  * base, since the file's PCRs start over at the seam. A trailing partial packet is handed out
  * unchanged (the segmenter drops it).
@@ -24,6 +25,8 @@ final class FileFeed implements Feed {
     private static final int BUFFER_BYTES = 64 * 1024;
     /** Largest untimed chunk released at once: 16 KiB is ~130 ms at 1 Mbit/s. */
     private static final int UNTIMED_CHUNK_BYTES = 16 * 1024;
+    /** Bytes kept ahead when pacing audio: the longest frame (ADTS: 13-bit length) and a header. */
+    private static final int AUDIO_LOOKAHEAD_BYTES = 8192 + AudioFrame.ID3_HEADER_BYTES;
 
     private final Path path;
     private final FileChannel channel;
@@ -31,6 +34,10 @@ final class FileFeed implements Feed {
     private final Pacer pacer;
     private final boolean ts;
     private final int firstPacketOffset;
+    /** MP3 or AAC (ADTS): paced frame by frame. */
+    private final boolean audio;
+    /** Media time of the next audio frame, in 27 MHz ticks (the pacer's unit). */
+    private long audioTicks;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private volatile boolean closed;
     private long replays;
@@ -50,6 +57,7 @@ final class FileFeed implements Feed {
         byte[] head = new byte[Segmenter.DETECT_WINDOW_BYTES];
         int n = readFully(head);
         this.ts = Segmenter.looksLikeTs(head, n, n < head.length);
+        this.audio = !ts && AudioFrame.looksLikeAudio(head, n, n < head.length, Segmenter.DETECT_AUDIO_FRAMES);
         this.firstPacketOffset = ts ? firstSync(head, n) : 0;
         channel.position(0);
         buffer.limit(0);
@@ -78,7 +86,8 @@ final class FileFeed implements Feed {
     /** Makes more bytes releasable, pacing as needed; false at the end of a non-looped file. */
     private boolean advance() throws IOException {
         int limit = buffer.limit();
-        if (pos == limit || (ts && pacer != null && limit - pos < TsPacket.SIZE && !eof)) {
+        boolean short_ = ts ? limit - pos < TsPacket.SIZE : audio && limit - pos < AUDIO_LOOKAHEAD_BYTES;
+        if (pos == limit || (pacer != null && short_ && !eof)) {
             if (eof && pos == limit) {
                 if (!loop) {
                     return false;
@@ -91,6 +100,10 @@ final class FileFeed implements Feed {
         }
         if (pacer == null) {
             releasable = limit;
+            return true;
+        }
+        if (audio) {
+            releaseNextAudioFrame(limit);
             return true;
         }
         if (!ts) {
@@ -136,6 +149,34 @@ final class FileFeed implements Feed {
         }
         nextPacket = p;
         releasable = p;
+    }
+
+    /**
+     * Makes the next audio frame releasable once its media time is due: the frames before it
+     * are paced by their sample counts (samples per frame / sample rate), the media's own clock.
+     * Bytes that are not a frame (an ID3 tag, garbage, a partial last frame) go out at once.
+     */
+    private void releaseNextAudioFrame(int limit) throws IOException {
+        byte[] a = buffer.array();
+        int avail = limit - pos;
+        if (avail >= AudioFrame.ID3_HEADER_BYTES && AudioFrame.isId3(a, pos)) {
+            releasable = (int) Math.min(limit, (long) pos + AudioFrame.id3Length(a, pos));
+            return;
+        }
+        if (avail >= AudioFrame.HEADER_BYTES && AudioFrame.signature(a, pos) >= 0) {
+            int len = AudioFrame.frameLength(a, pos);
+            if (len <= avail) {
+                pacer.awaitPcr(audioTicks % TsPacket.PCR_WRAP);
+                audioTicks += AudioFrame.samples(a, pos) * TsPacket.PCR_HZ / AudioFrame.sampleRate(a, pos);
+                releasable = pos + len;
+                return;
+            }
+        }
+        int next = pos + 1;
+        while (next + AudioFrame.HEADER_BYTES <= limit && AudioFrame.signature(a, next) < 0) {
+            next++;
+        }
+        releasable = next + AudioFrame.HEADER_BYTES <= limit ? next : limit;
     }
 
     /** Next index at or after from that looks like a packet start; limit if none. */

@@ -26,9 +26,12 @@ import javax.net.ssl.SSLSocketFactory;
  * closing the socket is the only way to wake a read blocked on a live stream, and
  * HttpURLConnection's disconnect() waits for the blocked read to finish first. It follows up to
  * {@link #MAX_REDIRECTS} redirects and reads a chunked, length-delimited or close-delimited
- * body. A final status other than 2xx fails the open with the status line.
+ * body. A final status other than 2xx fails the open with the status line. It asks for ICY
+ * metadata as internet radio players do, and strips it from the body ({@link #readMedia}).
  */
 final class HttpFeed implements Feed {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFeed.class);
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** A live source silent for this long is taken as dead, not as a pause. */
@@ -44,6 +47,14 @@ final class HttpFeed implements Feed {
     private boolean chunked;
     private long chunkLeft;
     private boolean bodyEnded;
+    /**
+     * Media bytes between ICY metadata blocks ({@code icy-metaint}), 0 if the server sends none.
+     * We ask for them ({@code Icy-MetaData: 1}) as players do, since some servers only then send
+     * the header, and strip them so that they never reach the media.
+     */
+    private int metaInterval;
+    private int untilMetadata;
+    private long metadataBlocks;
     private volatile boolean closed;
 
     HttpFeed(String url) throws IOException {
@@ -99,12 +110,14 @@ final class HttpFeed implements Feed {
             String host = uri.getPort() > 0 ? uri.getHost() + ":" + port : uri.getHost();
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: minuteswarm\r\n"
-                    + "Accept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Accept: */*\r\nIcy-MetaData: 1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
             String status = readLine();
             String[] parts = status.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            // SHOUTcast v1 servers answer "ICY 200 OK" with HTTP-style headers
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/") && !parts[0].equals("ICY")) {
                 throw new IOException("feed " + url + " did not answer HTTP: " + status);
             }
             int code;
@@ -125,10 +138,16 @@ final class HttpFeed implements Feed {
                     case "location" -> location = value;
                     case "content-length" -> remaining = Long.parseLong(value);
                     case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "icy-metaint" -> metaInterval = Integer.parseInt(value);
                     default -> { }
                 }
             }
+            if (metaInterval < 0) {
+                throw new NumberFormatException("icy-metaint " + metaInterval);
+            }
+            untilMetadata = metaInterval;
             if (code >= 300 && code < 400 && location != null) {
+                metaInterval = 0;
                 s.close();
                 remaining = -1;
                 chunked = false;
@@ -167,7 +186,7 @@ final class HttpFeed implements Feed {
             return 0;
         }
         try {
-            return readBody(buf, off, len);
+            return metaInterval > 0 ? readMedia(buf, off, len) : readBody(buf, off, len);
         } catch (IOException e) {
             if (closed) {
                 return -1;
@@ -213,6 +232,48 @@ final class HttpFeed implements Feed {
             remaining -= n;
         }
         return n;
+    }
+
+    /**
+     * The body without its ICY metadata: after every {@code metaInterval} media bytes comes one
+     * length byte L and L * 16 bytes of metadata ({@code StreamTitle='...';}, NUL-padded).
+     */
+    private int readMedia(byte[] buf, int off, int len) throws IOException {
+        while (untilMetadata == 0) {
+            byte[] length = new byte[1];
+            if (!readBodyFully(length)) {
+                return -1;
+            }
+            byte[] metadata = new byte[(length[0] & 0xFF) * 16];
+            if (!readBodyFully(metadata)) {
+                return -1;
+            }
+            if (metadataBlocks++ % 100 == 0 && metadata.length > 0) {
+                LOG.debug("feed {} metadata: {}", url, new String(metadata, StandardCharsets.UTF_8).trim());
+            }
+            untilMetadata = metaInterval;
+        }
+        int n = readBody(buf, off, Math.min(len, untilMetadata));
+        if (n > 0) {
+            untilMetadata -= n;
+        }
+        return n;
+    }
+
+    private boolean readBodyFully(byte[] b) throws IOException {
+        for (int got = 0; got < b.length; ) {
+            int n = readBody(b, got, b.length - got);
+            if (n < 0) {
+                return false;
+            }
+            got += n;
+        }
+        return true;
+    }
+
+    /** ICY metadata blocks stripped so far (empty ones included). */
+    long metadataBlocks() {
+        return metadataBlocks;
     }
 
     /** One CRLF-terminated line, without the CRLF. */

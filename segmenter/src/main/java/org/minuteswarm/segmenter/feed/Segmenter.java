@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The first {@link #DETECT_WINDOW_BYTES} bytes decide how the feed is cut. If they hold
  * MPEG-TS (a 0x47 sync byte at {@link #DETECT_PACKETS} consecutive 188-byte packet starts), the
- * feed is cut at packet boundaries by the stream's PCR ({@link TsCutter}); otherwise by the
- * injected clock at any byte ({@link TimeCutter}). {@link #run()} runs on the caller's thread;
+ * feed is cut before keyframes by the stream's timestamps ({@link TsCutter}); if they hold MP3 or
+ * AAC in ADTS (an ID3v2 tag, or {@link #DETECT_AUDIO_FRAMES} frame headers in a row), at frame
+ * boundaries by the sample count ({@link AudioCutter}); otherwise by the injected clock at any
+ * byte ({@link TimeCutter}). {@link #run()} runs on the caller's thread;
  * {@link #close()} stops it from any other thread.
  */
 public final class Segmenter {
@@ -30,6 +32,8 @@ public final class Segmenter {
     static final int DETECT_PACKETS = 5;
     /** A feed shorter than the window is TS with this many packets in sync. */
     static final int DETECT_PACKETS_SHORT_FEED = 2;
+    /** Frames in a row, one format and rate, that make a feed MP3 or AAC (ADTS). */
+    static final int DETECT_AUDIO_FRAMES = 3;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     /** Damage in the feed is logged at most this often. */
     static final Duration DAMAGE_LOG_INTERVAL = Duration.ofSeconds(10);
@@ -164,6 +168,16 @@ public final class Segmenter {
         return c == null ? 0 : c.continuityErrors();
     }
 
+    /**
+     * MPEG-TS packets the segmenter added: the last PAT and PMT, repeated at the start of a
+     * segment whose cut point was not preceded by them. Each segment's bytes are the feed's
+     * minus {@link #bytesDropped()} plus 188 times this.
+     */
+    public long packetsInserted() {
+        Cutter c = cutter;
+        return c == null ? 0 : c.packetsInserted();
+    }
+
     /** Bytes read from the feed so far. */
     public long bytesRead() {
         return bytesRead;
@@ -184,10 +198,16 @@ public final class Segmenter {
     }
 
     private Cutter chooseCutter(byte[] head, int len, boolean wholeFeed) {
-        boolean ts = looksLikeTs(head, len, wholeFeed);
-        LOG.info("feed {} is {}", feed.describe(),
-                ts ? "MPEG-TS: cutting at packet boundaries by PCR" : "not MPEG-TS: cutting by clock");
-        return ts ? new TsCutter(config, sink) : new TimeCutter(config, sink);
+        if (looksLikeTs(head, len, wholeFeed)) {
+            LOG.info("feed {} is MPEG-TS: cutting before keyframes by its timestamps", feed.describe());
+            return new TsCutter(config, sink);
+        }
+        if (AudioFrame.looksLikeAudio(head, len, wholeFeed, DETECT_AUDIO_FRAMES)) {
+            LOG.info("feed {} is MP3 or AAC: cutting at frame boundaries by its sample count", feed.describe());
+            return new AudioCutter(config, sink);
+        }
+        LOG.info("feed {} is neither MPEG-TS nor MP3/AAC: cutting by clock", feed.describe());
+        return new TimeCutter(config, sink);
     }
 
     /**

@@ -38,6 +38,25 @@ final class TsPacket {
         return (p[off + 3] & 0x10) != 0;
     }
 
+    /** Offset of the payload in the array, or -1 if the packet carries none (or a bad adaptation field). */
+    static int payloadOffset(byte[] p, int off) {
+        if (!hasPayload(p, off)) {
+            return -1;
+        }
+        int at = off + 4;
+        if ((p[off + 3] & 0x20) != 0) {
+            at += 1 + (p[off + 4] & 0xFF);
+        }
+        return at < off + SIZE ? at : -1;
+    }
+
+    /** Sets the discontinuity_indicator, if the packet has an adaptation field with flags. */
+    static void markDiscontinuity(byte[] p, int off) {
+        if (adaptationLength(p, off) >= 1) {
+            p[off + 5] |= (byte) 0x80;
+        }
+    }
+
     /** Length of the adaptation field after its length byte, or -1 if the packet has none. */
     private static int adaptationLength(byte[] p, int off) {
         if ((p[off + 3] & 0x20) == 0) {

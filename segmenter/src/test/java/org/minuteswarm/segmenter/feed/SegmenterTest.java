@@ -105,7 +105,7 @@ class SegmenterTest {
             s.run();
             return null;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
         while (sink.segments.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -116,8 +116,10 @@ class SegmenterTest {
         assertTrue(sink.segments.size() >= 3, sink.segments.toString()); // 2 full + the flushed partial
         long total = sink.segments.stream().mapToLong(x -> x.bytes().length).sum();
         assertEquals(s.bytesRead(), total);
-        // real time pacing: each 500 ms segment holds ~500 ms of a 1 Mbit/s stream
-        assertEquals(62_500, sink.segments.get(1).bytes().length, 40 * 125);
+        // real time pacing; cut only before keyframes, which come once a second: a segment asked
+        // for 500 ms is one GOP, ~1 s of a 1 Mbit/s stream
+        assertEquals(125_000, sink.segments.get(1).bytes().length, 40 * 125);
+        assertEquals(1000, sink.segments.get(1).duration().toMillis(), 45);
     }
 
     @Test

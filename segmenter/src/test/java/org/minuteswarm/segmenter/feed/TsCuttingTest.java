@@ -55,6 +55,57 @@ class TsCuttingTest {
         return java.util.Arrays.copyOfRange(b, from, to);
     }
 
+    /**
+     * The packets of {@code ts} the cutter keeps when packets [lostFrom, lostTo) never arrive:
+     * the video packets from the last video PES start before the loss up to the next keyframe
+     * after it are dropped (the broken frame and the frames that depend on it).
+     */
+    static byte[] keptAfterLoss(byte[] ts, int lostFrom, int lostTo) {
+        int from = -1;
+        int to = ts.length / P;
+        boolean videoLost = false;
+        for (int i = lostFrom; i < lostTo; i++) {
+            videoLost |= TsPacket.pid(ts, i * P) == SyntheticTs.VIDEO_PID;
+        }
+        for (int i = lostFrom - 1; videoLost && i >= 0 && from < 0; i--) {
+            if (TsPacket.pid(ts, i * P) == SyntheticTs.VIDEO_PID && TsPacket.payloadUnitStart(ts, i * P)) {
+                from = i;
+            }
+        }
+        for (int i = lostTo; i < ts.length / P; i++) {
+            if (TsPacket.pid(ts, i * P) == SyntheticTs.VIDEO_PID && TsPacket.randomAccess(ts, i * P)) {
+                to = i;
+                break;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < ts.length / P; i++) {
+            boolean lost = i >= lostFrom && i < lostTo;
+            boolean dropped = videoLost && i >= from && i < to && TsPacket.pid(ts, i * P) == SyntheticTs.VIDEO_PID;
+            if (!lost && !dropped) {
+                out.write(ts, i * P, P);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code ts} without its last video frame (from the last video PES start on). */
+    static byte[] withoutLastVideoFrame(byte[] ts) {
+        int last = 0;
+        for (int i = 0; i < ts.length / P; i++) {
+            if (TsPacket.pid(ts, i * P) == SyntheticTs.VIDEO_PID && TsPacket.payloadUnitStart(ts, i * P)) {
+                last = i;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < ts.length / P; i++) {
+            if (i < last || TsPacket.pid(ts, i * P) != SyntheticTs.VIDEO_PID) {
+                out.write(ts, i * P, P);
+            }
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void cutsByPcrIntoWholePacketsOfTheConfiguredDuration() throws IOException {
         byte[] ts = SyntheticTs.generate(1_000_000, Duration.ofMillis(7_000), 1);
@@ -88,7 +139,9 @@ class TsCuttingTest {
                 slice(ts, 200 * P, 300 * P + P - 50),
                 slice(ts, 301 * P, (packets - 1) * P),
                 slice(ts, (packets - 1) * P, (packets - 1) * P + 100));
-        byte[] expected = concat(slice(ts, 0, 300 * P), slice(ts, 301 * P, (packets - 1) * P));
+        // packet 300 is lost: its frame and the rest of its GOP are dropped; so is the last frame,
+        // as the feed ends inside a packet
+        byte[] expected = withoutLastVideoFrame(keptAfterLoss(slice(ts, 0, (packets - 1) * P), 300, 301));
         long dropped = input.length - expected.length;
 
         List<CollectingSink.Seg> reference = null;
@@ -106,20 +159,24 @@ class TsCuttingTest {
                 assertEquals(reference, segs, "read size " + chunk);
             }
             assertEquals(dropped, lastSegmenter.bytesDropped(), "read size " + chunk);
-            assertEquals(4, lastSegmenter.packetsDropped(), "read size " + chunk);
+            // 4 places the aligner dropped bytes, the damaged GOP, the last frame
+            assertEquals(6, lastSegmenter.packetsDropped(), "read size " + chunk);
             assertEquals(input.length, lastSegmenter.bytesRead());
         }
     }
 
     @Test
-    void lostDatagramShowsAsContinuityGapsNotDrops() throws IOException {
+    void lostDatagramIsAContinuityGapAndItsVideoIsDroppedToTheNextKeyframe() throws IOException {
         byte[] ts = SyntheticTs.generate(500_000, Duration.ofSeconds(2), 10);
         byte[] input = concat(slice(ts, 0, 70 * P), slice(ts, 77 * P, ts.length)); // 7 packets = one datagram
 
         CollectingSink sink = cut(new ChunkedFeed(input, 1316), SECOND);
 
-        assertArrayEquals(input, sink.concatenation());
-        assertEquals(0, lastSegmenter.packetsDropped());
+        byte[] expected = keptAfterLoss(ts, 70, 77);
+        assertTrue(expected.length < input.length);
+        assertArrayEquals(expected, sink.concatenation());
+        assertEquals(input.length - expected.length, lastSegmenter.bytesDropped());
+        assertEquals(1, lastSegmenter.packetsDropped());
         assertEquals(1, lastSegmenter.continuityErrors()); // one gap on the video PID
     }
 
@@ -145,9 +202,11 @@ class TsCuttingTest {
 
         CollectingSink sink = cut(new ChunkedFeed(input, 4096), SECOND);
 
-        assertArrayEquals(ts, sink.concatenation());
-        assertEquals(100, lastSegmenter.bytesDropped());
-        assertEquals(1, lastSegmenter.packetsDropped());
+        // a feed that ends inside a packet was cut short: its last frame is likely incomplete
+        byte[] expected = withoutLastVideoFrame(ts);
+        assertArrayEquals(expected, sink.concatenation());
+        assertEquals(input.length - expected.length, lastSegmenter.bytesDropped());
+        assertEquals(2, lastSegmenter.packetsDropped());
     }
 
     @Test
@@ -173,19 +232,26 @@ class TsCuttingTest {
     }
 
     @Test
-    void pcrJumpFallsBackToTheClock() throws IOException {
+    void timestampJumpStartsANewSegmentAndDurationsStaySane() throws IOException {
         byte[] a = SyntheticTs.generate(500_000, Duration.ofMillis(1500), 6);
         byte[] b = SyntheticTs.generate(500_000, Duration.ofMillis(1500), 6); // PCR starts over at 0
         byte[] input = concat(a, b);
-        // each read is 10 packets and takes 15 ms of clock time, roughly real time at 500 kbit/s
-        // (10 * 1504 bits = 30 ms); the seam then counts 15 ms instead of a 1.5 s jump backwards
+        // the seam (timestamps 1.5 s backwards) counts as one frame, not as a jump
         CollectingSink sink = cut(new ChunkedFeed(input, 10 * P, time, Duration.ofMillis(15)), SECOND);
 
         List<CollectingSink.Seg> segs = sink.snapshot();
-        assertArrayEquals(input, sink.concatenation());
+        // a new segment starts at the seam, and the PCR there is marked discontinuous
+        byte[] expected = input.clone();
+        int seam = a.length + 2 * P; // b's first packets: PAT, PMT, then the keyframe with the PCR
+        assertTrue(TsPacket.hasPcr(expected, seam));
+        expected[seam + 5] |= (byte) 0x80;
+        assertArrayEquals(expected, sink.concatenation());
+        assertEquals(a.length, segs.stream().limit(2).mapToInt(s -> s.bytes().length).sum());
         Duration total = segs.stream().map(CollectingSink.Seg::duration).reduce(Duration.ZERO, Duration::plus);
-        // 2 x ~1.46 s of PCR time plus at most one read of clock time across the seam
-        assertTrue(total.toMillis() > 2900 && total.toMillis() < 3000, segs.toString());
+        // each clip holds 38 frames of 40 ms: 1.52 s
+        assertEquals(4, segs.size(), segs.toString());
+        assertEquals(1520, segs.get(0).duration().plus(segs.get(1).duration()).toMillis(), 5, segs.toString());
+        assertEquals(3040, total.toMillis(), 10, segs.toString());
     }
 
     @Test
