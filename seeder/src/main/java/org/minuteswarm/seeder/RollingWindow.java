@@ -52,6 +52,7 @@ public final class RollingWindow implements AutoCloseable {
         SegmentDescriptor descriptor = new SegmentDescriptor(sequence, torrent.infoHash(), torrent.length(),
                 duration, startTime);
         SegmentSwarm swarm = runtime.seed(torrent, file);
+        swarm.setDeadline(startTime); // under a cap, earlier segments' requests are served first
         Entry entry = new Entry(descriptor, torrent, swarm);
         List<Entry> retired = new java.util.ArrayList<>();
         synchronized (this) {

@@ -1,6 +1,7 @@
 package org.minuteswarm.seeder;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.minuteswarm.channel.InfoHash;
 
@@ -31,6 +32,14 @@ public interface SegmentSwarm {
 
     /** Bytes of piece data received from peers and written in this swarm (counted by us as blocks are written). */
     long downloadedBytes();
+
+    /**
+     * When this segment is due to play. When the runtime's upload is capped, requests for the torrent with the
+     * earliest deadline are served first, so the segment about to play is not starved by the others; a
+     * torrent without a deadline comes last. May be called again as playback moves on.
+     */
+    default void setDeadline(Instant deadline) {
+    }
 
     /**
      * Leaves the swarm and releases everything: threads, connections, open files. Idempotent.

@@ -17,10 +17,14 @@ import java.util.Optional;
  *                                with a few dozen peers, 16 KiB broke sending pieces
  * @param maxUploadBytesPerSecond cap on piece data sent to peers, over all swarms; 0 = unlimited
  * @param announceAddress         sent to trackers as {@code ip=}; empty = let the tracker use the source address
+ * @param originSpreading         torrents this runtime {@link SwarmRuntime#seed seeds} are spread piece by piece
+ *                                (super-seeding, BEP 16): no piece is sent twice while another has not been sent
+ *                                once. For the broadcaster, whose runtime is every segment's only first source;
+ *                                a listener's runtime leaves it off
  */
 public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerInactivityTimeout,
                           int networkBufferBytes, long maxUploadBytesPerSecond,
-                          Optional<InetAddress> announceAddress) {
+                          Optional<InetAddress> announceAddress, boolean originSpreading) {
     public static final Duration DEFAULT_PEER_INACTIVITY_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_NETWORK_BUFFER_BYTES = 64 * 1024;
     /** bt's pipeline needs room for a whole 16 KiB block message plus headers. */
@@ -45,6 +49,13 @@ public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerIn
         }
     }
 
+    /** Without origin spreading. */
+    public SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerInactivityTimeout,
+                       int networkBufferBytes, long maxUploadBytesPerSecond, Optional<InetAddress> announceAddress) {
+        this(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes, maxUploadBytesPerSecond,
+                announceAddress, false);
+    }
+
     /** Without an announce address: the tracker sees the connection's source address. */
     public SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerInactivityTimeout,
                        int networkBufferBytes, long maxUploadBytesPerSecond) {
@@ -63,15 +74,22 @@ public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerIn
 
     public SwarmConfig withPeerPort(int port) {
         return new SwarmConfig(bindAddress, port, peerInactivityTimeout, networkBufferBytes,
-                maxUploadBytesPerSecond, announceAddress);
+                maxUploadBytesPerSecond, announceAddress, originSpreading);
     }
 
     public SwarmConfig withMaxUploadBytesPerSecond(long cap) {
-        return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes, cap, announceAddress);
+        return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes, cap, announceAddress,
+                originSpreading);
     }
 
     public SwarmConfig withAnnounceAddress(InetAddress address) {
         return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes,
-                maxUploadBytesPerSecond, Optional.of(address));
+                maxUploadBytesPerSecond, Optional.of(address), originSpreading);
+    }
+
+    /** The broadcaster's setting: spread each seeded segment's pieces across peers before sending any twice. */
+    public SwarmConfig withOriginSpreading(boolean spreading) {
+        return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes,
+                maxUploadBytesPerSecond, announceAddress, spreading);
     }
 }

@@ -15,8 +15,20 @@ import bt.net.pipeline.IChannelPipelineFactory;
 import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
 import bt.runtime.Config;
+import bt.data.ChunkVerifier;
+import bt.net.ConnectionHandlerFactory;
+import bt.net.HandshakeHandler;
+import bt.net.extended.ExtendedProtocolHandshakeHandler;
+import bt.protocol.IHandshakeFactory;
+import bt.protocol.extended.ExtendedHandshakeFactory;
+import bt.service.IRuntimeLifecycleBinder;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.data.BlockCache;
+import bt.torrent.data.DataWorker;
+import bt.torrent.data.DefaultDataWorker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Provides;
@@ -29,27 +41,58 @@ import com.google.inject.Singleton;
 final class SwarmModule implements Module {
     private final TransferLedger ledger;
     private final UploadThrottle throttle;
+    private final SegmentDeadlines deadlines;
 
-    SwarmModule(TransferLedger ledger, UploadThrottle throttle) {
+    SwarmModule(TransferLedger ledger, UploadThrottle throttle, SegmentDeadlines deadlines) {
         this.ledger = ledger;
         this.throttle = throttle;
+        this.deadlines = deadlines;
     }
 
     @Override
     public void configure(Binder binder) {
         binder.bind(TransferLedger.class).toInstance(ledger);
         binder.bind(UploadThrottle.class).toInstance(throttle);
+        binder.bind(SegmentDeadlines.class).toInstance(deadlines);
+        binder.bind(OriginSpreading.class).in(Singleton.class);
         // bt #252: registrations done by the selector thread itself instead of a lock spin.
         binder.bind(DataReceiver.class).to(QueuedDataReceiver.class).asEagerSingleton();
-        // Counts and caps piece data served to peers (bt has no rate limiting and undercounts).
+        // Counts piece data served to peers (bt undercounts); UploadScheduler caps it.
         binder.bind(BlockCache.class).to(UploadMeter.class).asEagerSingleton();
         // Not bt-http-tracker-client: it is not safe for several torrents per runtime.
         ServiceModule.extend(binder).addTrackerFactory(HttpTrackerFactory.class, "http", "https");
+        // Peers met on the channel's other segments, tried for a new segment before the tracker answers.
+        ServiceModule.extend(binder).addPeerSourceFactory(ChannelPeers.class);
         // Received blocks kept per connection: bt's runtime-wide registry mixes up torrents.
         binder.bind(IBufferedPieceRegistry.class).to(ConnectionPieceRegistry.class);
         binder.bind(IChannelPipelineFactory.class).to(ConnectionScopedPipelines.PipelineFactory.class)
                 .in(Singleton.class);
         ServiceModule.extend(binder).addMessagingAgentType(PieceDispatch.class);
+        // The origin's piece offers (super-seeding), and no 10-s choke of a peer that lost interest for a moment.
+        ServiceModule.extend(binder).addMessagingAgentType(PieceOffers.class);
+        // bt leaves a connection idle when its piece assignment runs dry, until a timeout: refresh it.
+        ServiceModule.extend(binder).addMessagingAgentType(AssignmentRefresh.class);
+    }
+
+    /** bt's data worker for writes and verification; its reads are released by our upload scheduler. */
+    @Provides
+    @Singleton
+    DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
+                          BlockCache blocks, Config config, EventSource events, OriginSpreading spreading) {
+        return new UploadScheduler(new DefaultDataWorker(lifecycle, torrents, verifier, blocks, config), throttle,
+                deadlines, spreading, events, lifecycle, config);
+    }
+
+    /** bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's. */
+    @Provides
+    @Singleton
+    IConnectionHandlerFactory connectionHandlers(IHandshakeFactory handshakes, TorrentRegistry torrents,
+                                                 Set<HandshakeHandler> bound, ExtendedHandshakeFactory extended,
+                                                 Config config, OriginSpreading spreading) {
+        List<HandshakeHandler> handlers = new ArrayList<>(bound);
+        handlers.add(new BitfieldHandshake(torrents, spreading));
+        handlers.add(new ExtendedProtocolHandshakeHandler(extended));
+        return new ConnectionHandlerFactory(handshakes, torrents, handlers, config.getPeerHandshakeTimeout());
     }
 
     /** bt's own connection factory (as ServiceModule provides it), wrapped to key each pipeline's blocks. */

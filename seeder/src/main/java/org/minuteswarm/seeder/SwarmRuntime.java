@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,31 +31,40 @@ public final class SwarmRuntime implements AutoCloseable {
     /** bt asks the peer sources this often; each tracker is still only announced to at its own interval. */
     private static final Duration PEER_DISCOVERY_INTERVAL = Duration.ofSeconds(1);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration UNREACHABLE_PEER_RETRY = Duration.ofSeconds(2);
+    private static final Duration PIECE_RECEIVING_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration TIMED_OUT_PEER_RETRY = Duration.ofSeconds(3);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+    private static final int MAX_PENDING_CONNECTIONS = 16;
 
     private final SwarmConfig config;
     private final int peerPort;
     private final BtRuntime bt;
     private final TransferLedger ledger;
+    private final SegmentDeadlines deadlines;
     private final ConcurrentMap<TorrentId, TorrentSwarm> swarms = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private SwarmRuntime(SwarmConfig config, int peerPort, BtRuntime bt, TransferLedger ledger) {
+    private SwarmRuntime(SwarmConfig config, int peerPort, BtRuntime bt, TransferLedger ledger,
+                         SegmentDeadlines deadlines) {
         this.config = config;
         this.peerPort = peerPort;
         this.bt = bt;
         this.ledger = ledger;
+        this.deadlines = deadlines;
     }
 
     /** Starts a runtime listening on {@code config.bindAddress():peerPort}; fails if that port is taken. */
     public static SwarmRuntime start(SwarmConfig config) throws IOException {
         int port = claimablePort(config);
         TransferLedger ledger = new TransferLedger();
+        SegmentDeadlines deadlines = new SegmentDeadlines();
         BtRuntime bt = BtRuntime.builder(btConfig(config, port))
-                .module(new SwarmModule(ledger, new UploadThrottle(config.maxUploadBytesPerSecond())))
+                .module(new SwarmModule(ledger, new UploadThrottle(config.maxUploadBytesPerSecond()), deadlines))
                 .disableStandardExtensions() // PEX (aria2c's empty ut_pex drops the connection) and LSD
                 .disableAutomaticShutdown() // else stopping the last torrent shuts the runtime down
                 .build();                    // and no autoLoadModules(): DHT would bind a fixed port
-        SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger);
+        SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger, deadlines);
         bt.getEventSource().onTorrentStopped(null, event -> runtime.torrentStopped(event.getTorrentId()));
         bt.startup();
         LOG.info("swarm runtime listening on {}:{}", config.bindAddress().getHostAddress(), port);
@@ -83,6 +93,17 @@ public final class SwarmRuntime implements AutoCloseable {
         c.setNetworkBufferSize(config.networkBufferBytes());
         c.setPeerConnectionInactivityThreshold(config.peerInactivityTimeout());
         c.setPeerDiscoveryInterval(PEER_DISCOVERY_INTERVAL);
+        // bt bans a peer it could not connect to for 30 min, for every torrent: a listener that had not yet
+        // joined a brand-new segment when we tried it would be lost for the rest of the channel.
+        c.setUnreachablePeerBanDuration(UNREACHABLE_PEER_RETRY);
+        // A peer that sends no block for 5 s loses its assignment and is skipped for 1 min: under an upload
+        // cap a busy seed (the origin above all) is slow but not gone, so wait longer and retry sooner.
+        c.setMaxPieceReceivingTime(PIECE_RECEIVING_TIMEOUT);
+        c.setTimeoutedAssignmentPeerBanDuration(TIMED_OUT_PEER_RETRY);
+        // bt keeps a thread per pending connection (default 50 per runtime), each blocked up to the handshake
+        // timeout (default 30 s) when a peer that has not joined the swarm yet leaves our handshake unanswered.
+        c.setPeerHandshakeTimeout(HANDSHAKE_TIMEOUT);
+        c.setMaxPendingConnectionRequests(MAX_PENDING_CONNECTIONS);
         return c;
     }
 
@@ -101,6 +122,15 @@ public final class SwarmRuntime implements AutoCloseable {
 
     /** Downloads into {@code targetFile} (created if absent), then keeps seeding it until stopped. */
     public SegmentSwarm download(TorrentFile torrent, Path targetFile) {
+        return run(torrent, targetFile, false);
+    }
+
+    /**
+     * As {@link #download(TorrentFile, Path)}, for a segment due to play at {@code deadline}: see
+     * {@link SegmentSwarm#setDeadline}.
+     */
+    public SegmentSwarm download(TorrentFile torrent, Path targetFile, Instant deadline) {
+        deadlines.set(TorrentId.fromBytes(torrent.infoHash().bytes()), deadline);
         return run(torrent, targetFile, false);
     }
 
@@ -141,6 +171,14 @@ public final class SwarmRuntime implements AutoCloseable {
 
     TransferLedger ledger() {
         return ledger;
+    }
+
+    SegmentDeadlines deadlines() {
+        return deadlines;
+    }
+
+    OriginSpreading spreading() {
+        return bt.service(OriginSpreading.class);
     }
 
     /** Piece data sent to peers by all swarms of this runtime, ever. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,9 @@ final class TorrentSwarm implements SegmentSwarm {
     }
 
     void start() {
+        if (seeding && runtime.config().originSpreading()) {
+            runtime.spreading().enable(torrentId, torrent.pieceCount(), torrent.pieceLength(), torrent.length());
+        }
         client = Bt.client(runtime.bt())
                 .torrent(torrent::btTorrent)
                 .storage(storage)
@@ -113,8 +117,15 @@ final class TorrentSwarm implements SegmentSwarm {
         if (unasked) { // bt gave up on the torrent by itself (e.g. a storage error)
             completion.completeExceptionally(new IllegalStateException("bt stopped " + torrent));
             runtime.ledger().close(torrentId, transfer);
+            runtime.deadlines().clear(torrentId);
+            runtime.spreading().disable(torrentId);
             runtime.forget(torrentId, this);
         }
+    }
+
+    @Override
+    public void setDeadline(Instant deadline) {
+        runtime.deadlines().set(torrentId, deadline);
     }
 
     @Override
@@ -143,6 +154,8 @@ final class TorrentSwarm implements SegmentSwarm {
             LOG.warn("cannot close {}: {}", file, e.toString());
         }
         runtime.ledger().close(torrentId, transfer);
+        runtime.deadlines().clear(torrentId);
+        runtime.spreading().disable(torrentId);
         runtime.forget(torrentId, this);
         completion.completeExceptionally(new CancellationException(torrent + " stopped before it completed"));
     }

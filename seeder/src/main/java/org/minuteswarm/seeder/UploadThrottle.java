@@ -55,6 +55,33 @@ final class UploadThrottle {
         }
     }
 
+    /**
+     * Blocks until the bucket is out of debt (tokens >= 0), without taking anything: the caller then picks
+     * which block to send and {@link #take}s its size. Used by {@link UploadScheduler}, which chooses the most
+     * urgent request only when it may actually send one.
+     */
+    void awaitCredit() throws InterruptedException {
+        if (isUnlimited()) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            refill();
+            waitNanos = tokens >= 0 ? 0 : (long) (-tokens * TimeUnit.SECONDS.toNanos(1) / bytesPerSecond);
+        }
+        if (waitNanos > 0) {
+            sleeper.sleepNanos(waitNanos);
+        }
+    }
+
+    /** Takes {@code bytes} tokens, going into debt if need be; the next {@link #awaitCredit} pays it off. */
+    synchronized void take(int bytes) {
+        if (!isUnlimited()) {
+            refill();
+            tokens -= bytes;
+        }
+    }
+
     private void refill() {
         long now = nanoTime.getAsLong();
         tokens = Math.min(bytesPerSecond * BURST, tokens + (now - lastRefill) * bytesPerSecond / 1e9);

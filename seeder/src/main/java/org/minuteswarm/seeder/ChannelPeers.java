@@ -1,0 +1,86 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.peer.PeerSource;
+import bt.peer.PeerSourceFactory;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A peer source that hands a new torrent the peers this runtime already met on its other torrents. A runtime
+ * serves one channel, whose segments are all swarmed by the same listeners, so when the next segment is
+ * published they are tried at once, on bt's next peer poll (about a second), instead of after the first
+ * tracker round trip. Peers are remembered as bt discovers them (from the tracker or from here), by their
+ * listening address; each is offered to a torrent for its first {@link #OFFERS_PER_TORRENT} polls only, since
+ * a peer that has not joined the new swarm yet refuses the connection and will find us through the tracker.
+ */
+@Singleton
+final class ChannelPeers implements PeerSourceFactory {
+    static final int MAX_REMEMBERED = 200;
+    static final int OFFERS_PER_TORRENT = 3;
+
+    /** Insertion order = first seen; the oldest is forgotten beyond MAX_REMEMBERED. Guarded by itself. */
+    private final Map<InetSocketAddress, Peer> known = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Peer> eldest) {
+            return size() > MAX_REMEMBERED;
+        }
+    };
+    private final ConcurrentMap<TorrentId, Offers> sources = new ConcurrentHashMap<>();
+
+    @Inject
+    ChannelPeers(EventSource events) {
+        events.onPeerDiscovered(null, e -> remember(e.getPeer()));
+        events.onTorrentStopped(null, e -> sources.remove(e.getTorrentId()));
+    }
+
+    private void remember(Peer peer) {
+        if (peer.isPortUnknown()) {
+            return;
+        }
+        synchronized (known) {
+            known.put(new InetSocketAddress(peer.getInetAddress(), peer.getPort()),
+                    InetPeer.build(peer.getInetAddress(), peer.getPort()));
+        }
+    }
+
+    @Override
+    public PeerSource getPeerSource(TorrentId torrentId) {
+        return sources.computeIfAbsent(torrentId, id -> new Offers());
+    }
+
+    private final class Offers implements PeerSource {
+        private final ConcurrentMap<InetSocketAddress, Integer> offered = new ConcurrentHashMap<>();
+        private volatile List<Peer> current = List.of();
+
+        @Override
+        public boolean update() {
+            List<Peer> peers = new ArrayList<>();
+            synchronized (known) {
+                known.forEach((address, peer) -> {
+                    if (offered.merge(address, 1, Integer::sum) <= OFFERS_PER_TORRENT) {
+                        peers.add(peer);
+                    }
+                });
+            }
+            current = peers;
+            return !peers.isEmpty();
+        }
+
+        @Override
+        public Collection<Peer> getPeers() {
+            return current;
+        }
+    }
+}

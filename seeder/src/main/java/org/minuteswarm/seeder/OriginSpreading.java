@@ -1,0 +1,227 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.net.Peer;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The origin's piece spreading, after the idea of super-seeding (BEP 16): a torrent seeded in spreading mode
+ * shows peers no bitfield at all ({@link BitfieldHandshake}) and instead offers each peer a few pieces by HAVE
+ * ({@link PieceOffers}). While some piece has not left the origin yet, a peer is only offered such pieces, each
+ * to one peer at a time, so the origin never sends a piece twice while a piece nobody else has is still
+ * unsent: the peers must trade with each other for the rest. After every piece has left once, each peer is
+ * offered what it lacks and is rarest among the origin's peers.
+ *
+ * <p>An offer stays open until the peer has been sent all of the piece or announces that it has it; then the
+ * peer is offered the next one, so the origin's upload never runs dry while peers still lack pieces. At most
+ * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer: bt claims up to three pieces per connection and
+ * needs one more in sight when it finishes one. Peers are keyed by bt's Peer object, which is one per
+ * connection.
+ */
+@Singleton
+final class OriginSpreading {
+    static final int OPEN_OFFERS_PER_PEER = 4;
+
+    private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
+
+    @Inject
+    OriginSpreading(EventSource events) {
+        events.onPeerDisconnected(null, e -> {
+            Spread spread = spreads.get(e.getConnectionKey().getTorrentId());
+            if (spread != null) {
+                spread.disconnected(e.getConnectionKey().getPeer());
+            }
+        });
+    }
+
+    void enable(TorrentId torrentId, int pieceCount, int pieceLength, long length) {
+        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length));
+    }
+
+    void disable(TorrentId torrentId) {
+        spreads.remove(torrentId);
+    }
+
+    boolean isSpread(TorrentId torrentId) {
+        return spreads.containsKey(torrentId);
+    }
+
+    void peerHas(TorrentId torrentId, Peer peer, int piece) {
+        Spread spread = spreads.get(torrentId);
+        if (spread != null) {
+            spread.peerHas(peer, piece);
+        }
+    }
+
+    /** Pieces to offer this peer now by HAVE (usually none). */
+    List<Integer> newOffers(TorrentId torrentId, Peer peer) {
+        Spread spread = spreads.get(torrentId);
+        return spread == null ? List.of() : spread.newOffers(peer);
+    }
+
+    /** A block of {@code piece} is being sent to {@code peer}. */
+    void served(TorrentId torrentId, Peer peer, int piece, int length) {
+        Spread spread = spreads.get(torrentId);
+        if (spread != null) {
+            spread.served(peer, piece, length);
+        }
+    }
+
+    /** Pieces in the order they started to leave for a peer (a piece appears once per peer it went to). */
+    List<Integer> sendOrder(TorrentId torrentId) {
+        Spread spread = spreads.get(torrentId);
+        return spread == null ? List.of() : spread.sendOrder();
+    }
+
+    private static final class Spread {
+        private final int pieceCount;
+        private final int pieceLength;
+        private final long length;
+        private final int[] sent;      // peers the piece started to go to
+        private final int[] inFlight;  // open offers
+        private final int[] holders;   // connected peers that have it
+        private int unsent;
+        private final Map<Peer, PeerState> peers = new HashMap<>();
+        private final List<Integer> order = new ArrayList<>();
+        private final Random random = new Random();
+
+        Spread(int pieceCount, int pieceLength, long length) {
+            this.pieceCount = pieceCount;
+            this.pieceLength = pieceLength;
+            this.length = length;
+            this.sent = new int[pieceCount];
+            this.inFlight = new int[pieceCount];
+            this.holders = new int[pieceCount];
+            this.unsent = pieceCount;
+        }
+
+        private PeerState peer(Peer peer) {
+            return peers.computeIfAbsent(peer, p -> new PeerState());
+        }
+
+        private long pieceBytes(int piece) {
+            return piece == pieceCount - 1 ? length - (long) piece * pieceLength : pieceLength;
+        }
+
+        synchronized void peerHas(Peer peer, int piece) {
+            if (piece < 0 || piece >= pieceCount) {
+                return;
+            }
+            PeerState state = peer(peer);
+            if (!state.has.get(piece)) {
+                state.has.set(piece);
+                holders[piece]++;
+                close(state, piece);
+            }
+        }
+
+        synchronized void served(Peer peer, int piece, int bytes) {
+            if (piece < 0 || piece >= pieceCount) {
+                return;
+            }
+            PeerState state = peer(peer);
+            if (!state.started.get(piece)) {
+                state.started.set(piece);
+                if (sent[piece]++ == 0) {
+                    unsent--;
+                }
+                order.add(piece);
+            }
+            Long served = state.open.get(piece);
+            if (served != null) {
+                if (served + bytes >= pieceBytes(piece)) {
+                    close(state, piece);
+                } else {
+                    state.open.put(piece, served + bytes);
+                }
+            }
+        }
+
+        private void close(PeerState state, int piece) {
+            if (state.open.remove(piece) != null) {
+                inFlight[piece]--;
+            }
+        }
+
+        synchronized List<Integer> newOffers(Peer peer) {
+            PeerState state = peer(peer);
+            List<Integer> offers = List.of();
+            while (state.open.size() < OPEN_OFFERS_PER_PEER) {
+                int piece = choose(state);
+                if (piece < 0) {
+                    break;
+                }
+                if (offers.isEmpty()) {
+                    offers = new ArrayList<>();
+                }
+                offers.add(piece);
+                state.offered.set(piece);
+                state.open.put(piece, 0L);
+                inFlight[piece]++;
+            }
+            return offers;
+        }
+
+        /**
+         * While pieces are unsent: a random unsent piece no other peer is being offered, or none (wait).
+         * Then: the piece this peer lacks that the fewest of our peers have or are being sent.
+         */
+        private int choose(PeerState state) {
+            int best = -1;
+            int bestScore = Integer.MAX_VALUE;
+            int ties = 0;
+            for (int p = 0; p < pieceCount; p++) {
+                if (state.has.get(p) || state.offered.get(p)) {
+                    continue;
+                }
+                int score;
+                if (unsent > 0) {
+                    if (sent[p] > 0 || inFlight[p] > 0) {
+                        continue;
+                    }
+                    score = 0;
+                } else {
+                    score = holders[p] + inFlight[p];
+                }
+                if (score < bestScore) {
+                    best = p;
+                    bestScore = score;
+                    ties = 1;
+                } else if (score == bestScore && random.nextInt(++ties) == 0) {
+                    best = p; // reservoir sampling: a uniform choice among the ties
+                }
+            }
+            return best;
+        }
+
+        synchronized void disconnected(Peer peer) {
+            PeerState state = peers.remove(peer);
+            if (state == null) {
+                return;
+            }
+            state.open.keySet().forEach(p -> inFlight[p]--);
+            state.has.stream().forEach(p -> holders[p]--);
+        }
+
+        synchronized List<Integer> sendOrder() {
+            return List.copyOf(order);
+        }
+    }
+
+    private static final class PeerState {
+        final BitSet has = new BitSet();
+        final BitSet offered = new BitSet();
+        final BitSet started = new BitSet();
+        final Map<Integer, Long> open = new HashMap<>(); // piece -> bytes sent of it
+    }
+}

@@ -1,0 +1,158 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.net.Peer;
+import bt.net.buffer.BufferedData;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.data.BlockRead;
+import bt.torrent.data.BlockWrite;
+import bt.torrent.data.DataWorker;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which peer request is served next, and when. bt's PeerRequestConsumer hands every block request
+ * to the {@link DataWorker} and sends the block once the returned future completes; so by holding the
+ * future back we hold the request, without blocking bt's message-dispatcher thread (throttling inside the
+ * block read, as before, stalled that single thread and with it every download of the runtime).
+ *
+ * <p>When the runtime has an upload cap, requests wait in one FIFO per torrent; one thread ("seeder.upload")
+ * waits until the token bucket is out of debt, then releases the oldest request of the torrent with the
+ * earliest {@link SegmentDeadlines deadline}, so the segment about to play is never starved by the others.
+ * Uncapped, requests pass straight through. Either way {@link OriginSpreading} learns which piece went to
+ * whom, at the moment it is released. Writes and piece verification are bt's own worker's.
+ */
+final class UploadScheduler implements DataWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadScheduler.class);
+
+    private final DataWorker bt;
+    private final UploadThrottle throttle;
+    private final SegmentDeadlines deadlines;
+    private final OriginSpreading spreading;
+    private final Map<TorrentId, ArrayDeque<Pending>> queues = new HashMap<>(); // guarded by this
+    private final Thread thread;
+    private volatile boolean shutdown;
+
+    private record Pending(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length,
+                           CompletableFuture<BlockRead> result) {
+    }
+
+    UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
+                    EventSource events, IRuntimeLifecycleBinder lifecycle, Config config) {
+        this.bt = bt;
+        this.throttle = throttle;
+        this.deadlines = deadlines;
+        this.spreading = spreading;
+        if (throttle.isUnlimited()) {
+            thread = null;
+        } else {
+            thread = new Thread(this::run, "seeder.upload-" + config.getAcceptorPort());
+            thread.setDaemon(true);
+            lifecycle.onStartup("Start minuteswarm upload scheduler", thread::start);
+            lifecycle.onShutdown("Stop minuteswarm upload scheduler", this::shutdown);
+            events.onPeerDisconnected(null, e -> dropRequests(e.getConnectionKey().getTorrentId(),
+                    e.getConnectionKey().getPeer()));
+            events.onTorrentStopped(null, e -> dropRequests(e.getTorrentId(), null));
+        }
+    }
+
+    @Override
+    public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
+                                                        int length) {
+        if (thread == null) {
+            return release(torrentId, peer, pieceIndex, offset, length);
+        }
+        CompletableFuture<BlockRead> result = new CompletableFuture<>();
+        synchronized (this) {
+            queues.computeIfAbsent(torrentId, k -> new ArrayDeque<>())
+                    .add(new Pending(torrentId, peer, pieceIndex, offset, length, result));
+            notifyAll();
+        }
+        return result;
+    }
+
+    private CompletableFuture<BlockRead> release(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
+                                                 int length) {
+        spreading.served(torrentId, peer, pieceIndex, length);
+        return bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+    }
+
+    @Override
+    public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
+                                                  BufferedData buffer) {
+        return bt.addBlock(torrentId, peer, pieceIndex, offset, buffer);
+    }
+
+    private void run() {
+        try {
+            while (!shutdown) {
+                synchronized (this) {
+                    while (!shutdown && queues.isEmpty()) {
+                        wait();
+                    }
+                }
+                throttle.awaitCredit();
+                Pending next = pollMostUrgent();
+                if (next != null) {
+                    throttle.take(next.length());
+                    release(next.torrentId(), next.peer(), next.pieceIndex(), next.offset(), next.length())
+                            .whenComplete((read, error) -> {
+                                if (error != null) {
+                                    next.result().completeExceptionally(error);
+                                } else {
+                                    next.result().complete(read);
+                                }
+                            });
+                }
+            }
+        } catch (InterruptedException e) {
+            LOG.debug("upload scheduler interrupted");
+        }
+    }
+
+    private synchronized Pending pollMostUrgent() {
+        TorrentId best = null;
+        long bestDeadline = Long.MAX_VALUE;
+        for (TorrentId id : queues.keySet()) {
+            long deadline = deadlines.of(id);
+            if (best == null || deadline < bestDeadline) {
+                best = id;
+                bestDeadline = deadline;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        ArrayDeque<Pending> queue = queues.get(best);
+        Pending next = queue.poll();
+        if (queue.isEmpty()) {
+            queues.remove(best);
+        }
+        return next;
+    }
+
+    /** The peer left (or the torrent stopped): its requests will never be sent, so they cost no upload. */
+    private synchronized void dropRequests(TorrentId torrentId, Peer peer) {
+        ArrayDeque<Pending> queue = queues.get(torrentId);
+        if (queue != null) {
+            queue.removeIf(p -> peer == null || p.peer().equals(peer));
+            if (queue.isEmpty()) {
+                queues.remove(torrentId);
+            }
+        }
+    }
+
+    private void shutdown() {
+        shutdown = true;
+        synchronized (this) {
+            notifyAll();
+        }
+        thread.interrupt();
+    }
+}
