@@ -157,7 +157,8 @@ public final class ListenerAgent implements AutoCloseable {
                 throw new IOException("torrent of segment " + seq + " is " + torrent.length()
                         + " bytes but the signed manifest says " + segment.descriptor.sizeBytes());
             }
-            SegmentSwarm swarm = runtime.download(torrent, segment.file);
+            // Deadline order: when capped, peers serve the segment that plays soonest first.
+            SegmentSwarm swarm = runtime.download(torrent, segment.file, segment.descriptor.startTime());
             segment.joined(swarm);
             swarm.completion().whenComplete((file, error) -> {
                 if (error == null) {

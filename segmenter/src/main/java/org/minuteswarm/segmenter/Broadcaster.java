@@ -98,7 +98,9 @@ public final class Broadcaster implements AutoCloseable {
         TrackerConfig trackerConfig = TrackerConfig.defaults(config.bind(), config.httpPort());
         tracker = TrackerHttpServer.start(trackerConfig, channel, clock);
         tracker.mount("/status", this::serveStatus);
-        runtime = SwarmRuntime.start(config.swarm());
+        // The origin spreads distinct pieces across distinct listeners (super-seeding): one copy goes out,
+        // the audience trades the rest.
+        runtime = SwarmRuntime.start(config.swarm().withOriginSpreading(true));
         String base = "http://" + hostLiteral(config.host()) + ":" + tracker.port();
         URI announce = config.announce().isEmpty() ? URI.create(base + "/announce") : config.announce().get(0);
         window = new RollingWindow(runtime, announce, config.window());
