@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ListenerAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ListenerAgent.class);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
+    /** Upper bound of the lead the first segment keeps behind its publication (see Playout). */
+    private static final Duration MAX_LEAD = Duration.ofSeconds(10);
 
     private final AgentConfig config;
     private final Clock clock;
@@ -102,6 +104,8 @@ public final class ListenerAgent implements AutoCloseable {
         Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration().dividedBy(2);
         runtime = SwarmRuntime.start(config.swarm());
         playout = new Playout(library, clock, grace, this::afterSegment);
+        Duration lead = first.segmentDuration().compareTo(MAX_LEAD) < 0 ? first.segmentDuration() : MAX_LEAD;
+        playout.setMinimumLead(lead);
         for (AgentListener l : initial) {
             playout.addListener(l);
             listeners.add(l);
@@ -158,7 +162,12 @@ public final class ListenerAgent implements AutoCloseable {
                         + " bytes but the signed manifest says " + segment.descriptor.sizeBytes());
             }
             // Deadline order: when capped, peers serve the segment that plays soonest first.
-            SegmentSwarm swarm = runtime.download(torrent, segment.file, segment.descriptor.startTime());
+            // The segment playback starts with is fetched in play order (fast start); the rest rarest-first.
+            boolean startsPlayback = playout.segmentsPlayed() == 0 && playout.playingSequence() < 0
+                    && seq == Math.max(startSequence, library.nextAfter(startSequence - 1));
+            SegmentSwarm swarm = startsPlayback
+                    ? runtime.downloadInPlayOrder(torrent, segment.file, segment.descriptor.startTime())
+                    : runtime.download(torrent, segment.file, segment.descriptor.startTime());
             segment.joined(swarm);
             swarm.completion().whenComplete((file, error) -> {
                 if (error == null) {

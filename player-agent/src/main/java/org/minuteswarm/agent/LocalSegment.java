@@ -47,6 +47,15 @@ final class LocalSegment {
         return failed;
     }
 
+    /** Bytes from the start that are verified and may be played now. */
+    long playableBytes() {
+        SegmentSwarm s = swarm;
+        if (s == null) {
+            return 0;
+        }
+        return s.isComplete() ? descriptor.sizeBytes() : Math.min(descriptor.sizeBytes(), s.verifiedPrefixBytes());
+    }
+
     boolean isComplete() {
         SegmentSwarm s = swarm;
         return s != null && s.isComplete();

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * bytes are "released" to readers in proportion to the time elapsed in it, so a player reading
  * {@code /stream.ts} is fed at the media's rate.
  *
+ * <p>Fast start: the first segment starts as soon as its first {@value #FAST_START_BYTES} bytes are
+ * verified (the agent fetches it in play order); its bytes are released no faster than they
+ * arrive, so playback stalls rather than run past the verified data.
+ *
  * <p>Deadlines: segment k is due when segment k-1 has finished playing. If it is not complete
  * then, playback waits up to {@code lateGrace} (a stall, counted); if it is still incomplete,
  * k is skipped (counted, logged, announced to listeners) and its duration passes as if played,
@@ -27,6 +31,8 @@ final class Playout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Playout.class);
     /** How often released bytes advance within a segment. */
     private static final long STEP_MILLIS = 50;
+    /** Fast start: the first segment may start playing once this much of it (or all of it) is verified. */
+    static final long FAST_START_BYTES = 64 * 1024;
     private static final int HISTORY = 64;
 
     /** A segment that playback reached, with how many of its bytes are released so far. */
@@ -36,6 +42,7 @@ final class Playout implements AutoCloseable {
     private final SegmentLibrary library;
     private final Clock clock;
     private final Duration lateGrace;
+    private volatile Duration minLead = Duration.ZERO;
     private final LongConsumer afterSegment;
     private final List<AgentListener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Played> history = new ArrayDeque<>();
@@ -60,6 +67,15 @@ final class Playout implements AutoCloseable {
         this.started = clock.instant();
         this.thread = new Thread(this::run, "agent-playout");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The first segment plays no earlier than this long after its publication, so that the next
+     * segment has that long to spread through the swarm before it is due. A segment published
+     * longer ago than this (already in the swarm) starts at once: that is the fast start.
+     */
+    void setMinimumLead(Duration lead) {
+        this.minLead = lead;
     }
 
     void addListener(AgentListener listener) {
@@ -119,13 +135,15 @@ final class Playout implements AutoCloseable {
                 if (segment.sequence() != next) {
                     next = segment.sequence(); // the broadcaster skipped numbers (e.g. a restart)
                 }
-                boolean ready = awaitComplete(segment, due);
+                boolean ready = due == null ? awaitPlayable(segment) : awaitComplete(segment, due);
                 if (closed) {
                     return;
                 }
                 if (ready) {
                     Instant now = clock.instant();
                     if (due == null) {
+                        holdForLead(segment);
+                        now = clock.instant();
                         startupMillis = Duration.between(started, now).toMillis();
                         log.info("playback starts at segment {} after {} ms", segment.sequence(), startupMillis);
                     } else if (now.isAfter(due)) {
@@ -166,6 +184,38 @@ final class Playout implements AutoCloseable {
         return null;
     }
 
+    /** See {@link #setMinimumLead}: bounded by the lead itself, whatever the clocks say. */
+    private void holdForLead(LocalSegment segment) throws InterruptedException {
+        Instant published = segment.descriptor.startTime().plus(segment.descriptor.duration());
+        Instant until = published.plus(minLead);
+        Instant latest = clock.instant().plus(minLead);
+        if (until.isAfter(latest)) {
+            until = latest;
+        }
+        while (!closed) {
+            long left = Duration.between(clock.instant(), until).toMillis();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(left, 100));
+        }
+    }
+
+    /** Startup: waits, without a deadline, until the segment can start playing. */
+    private boolean awaitPlayable(LocalSegment segment) throws InterruptedException {
+        while (!closed) {
+            long playable = segment.playableBytes();
+            if (segment.isComplete() || playable >= Math.min(FAST_START_BYTES, segment.descriptor.sizeBytes())) {
+                return true;
+            }
+            if (segment.failed() && library.nextAfter(segment.sequence()) >= 0) {
+                return false;
+            }
+            library.awaitChange(20);
+        }
+        return false;
+    }
+
     /** Waits until the segment is complete; false if its deadline (plus grace) passed first. */
     private boolean awaitComplete(LocalSegment segment, Instant due) throws InterruptedException {
         Instant giveUp = due == null ? null : due.plus(lateGrace);
@@ -201,15 +251,35 @@ final class Playout implements AutoCloseable {
         }
         long durationMillis = Math.max(1, duration.toMillis());
         long released = 0;
+        long stalledSince = -1;
         while (!closed) {
-            long elapsed = Duration.between(since, clock.instant()).toMillis();
-            released = elapsed >= durationMillis ? size : size * elapsed / durationMillis;
+            Instant now = clock.instant();
+            long elapsed = Duration.between(since, now).toMillis();
+            long paced = elapsed >= durationMillis ? size : size * elapsed / durationMillis;
+            long available = segment.playableBytes();
+            if (paced > available) {
+                // Still arriving (fast start): hold the clock; give up on the rest after the grace.
+                if (stalledSince < 0) {
+                    stalledSince = now.toEpochMilli();
+                } else if (now.toEpochMilli() - stalledSince > lateGrace.toMillis()) {
+                    log.warn("segment {} stopped arriving at byte {} of {}: playing on", segment.sequence(), available, size);
+                    publish(new Played(segment.sequence(), segment.file, available, available, true));
+                    break;
+                }
+                released = available;
+                since = since.plusMillis(STEP_MILLIS);
+                stallMillis += STEP_MILLIS;
+            } else {
+                stalledSince = -1;
+                released = paced;
+            }
             publish(new Played(segment.sequence(), segment.file, size, released, released == size));
             if (released == size) {
                 break;
             }
-            Thread.sleep(Math.min(STEP_MILLIS, durationMillis - elapsed));
+            Thread.sleep(Math.max(1, Math.min(STEP_MILLIS, durationMillis - elapsed)));
         }
+        playingSince = since;
         segmentsPlayed++;
     }
 

@@ -24,6 +24,14 @@ public interface SegmentSwarm {
 
     int totalPieces();
 
+    /**
+     * Bytes from the start of the file whose pieces are all verified: what can be played now,
+     * before the segment is complete.
+     */
+    default long verifiedPrefixBytes() {
+        return isComplete() ? Long.MAX_VALUE : 0;
+    }
+
     /** Peers currently connected in this torrent's swarm. */
     int connectedPeers();
 

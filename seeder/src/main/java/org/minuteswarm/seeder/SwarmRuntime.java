@@ -134,7 +134,22 @@ public final class SwarmRuntime implements AutoCloseable {
         return run(torrent, targetFile, false);
     }
 
-    private synchronized SegmentSwarm run(TorrentFile torrent, Path file, boolean seeding) {
+    /**
+     * As {@link #download(TorrentFile, Path, Instant)}, fetching pieces in file order: for the
+     * segment a listener is about to start playing, so that {@link SegmentSwarm#verifiedPrefixBytes()}
+     * grows from the first piece and playback can begin before the segment is complete. Only for
+     * that one segment: everything else is fetched rarest-first, which keeps the swarm healthy.
+     */
+    public SegmentSwarm downloadInPlayOrder(TorrentFile torrent, Path targetFile, Instant deadline) {
+        deadlines.set(TorrentId.fromBytes(torrent.infoHash().bytes()), deadline);
+        return run(torrent, targetFile, false, true);
+    }
+
+    private SegmentSwarm run(TorrentFile torrent, Path file, boolean seeding) {
+        return run(torrent, file, seeding, false);
+    }
+
+    private synchronized SegmentSwarm run(TorrentFile torrent, Path file, boolean seeding, boolean inPlayOrder) {
         if (closed) {
             throw new IllegalStateException("swarm runtime on port " + peerPort + " is closed");
         }
@@ -142,7 +157,7 @@ public final class SwarmRuntime implements AutoCloseable {
         if (swarms.containsKey(id)) {
             throw new IllegalStateException("torrent " + torrent.infoHash() + " already runs in this runtime");
         }
-        TorrentSwarm swarm = new TorrentSwarm(this, torrent, file, seeding);
+        TorrentSwarm swarm = new TorrentSwarm(this, torrent, file, seeding, inPlayOrder);
         swarms.put(id, swarm);
         try {
             swarm.start();

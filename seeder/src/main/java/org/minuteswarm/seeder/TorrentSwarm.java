@@ -43,6 +43,7 @@ final class TorrentSwarm implements SegmentSwarm {
     private final TorrentId torrentId;
     private final Path file;
     private final boolean seeding;
+    private final boolean inPlayOrder;
     private final TransferLedger.Transfer transfer;
     private final SegmentStorage storage;
     private final CompletableFuture<Path> completion = new CompletableFuture<>();
@@ -53,7 +54,8 @@ final class TorrentSwarm implements SegmentSwarm {
     private Thread processingThread; // guarded by lock
     private boolean stopped;          // guarded by lock
 
-    TorrentSwarm(SwarmRuntime runtime, TorrentFile torrent, Path file, boolean seeding) {
+    TorrentSwarm(SwarmRuntime runtime, TorrentFile torrent, Path file, boolean seeding, boolean inPlayOrder) {
+        this.inPlayOrder = inPlayOrder;
         this.runtime = runtime;
         this.torrent = torrent;
         this.torrentId = TorrentId.fromBytes(torrent.infoHash().bytes());
@@ -75,10 +77,15 @@ final class TorrentSwarm implements SegmentSwarm {
         if (seeding && runtime.config().originSpreading()) {
             runtime.spreading().enable(torrentId, torrent.pieceCount(), torrent.pieceLength(), torrent.length());
         }
-        client = Bt.client(runtime.bt())
+        var builder = Bt.client(runtime.bt())
                 .torrent(torrent::btTorrent)
-                .storage(storage)
-                .randomizedRarestSelector() // rarestSelector() ties identically on every peer: all pull from the origin
+                .storage(storage);
+        if (inPlayOrder) {
+            builder = builder.sequentialSelector(); // fast start: the first bytes to play arrive first
+        } else {
+            builder = builder.randomizedRarestSelector(); // rarestSelector() ties identically on every peer
+        }
+        client = builder
                 .afterTorrentFetched(t -> onProcessingStarted())
                 .afterDownloaded(t -> onDownloaded())
                 .build();
@@ -222,6 +229,20 @@ final class TorrentSwarm implements SegmentSwarm {
             return atStop;
         }
         return data().map(d -> d.getBitfield()).map(b -> b.getPiecesComplete()).orElse(0);
+    }
+
+    @Override
+    public long verifiedPrefixBytes() {
+        if (isComplete()) {
+            return torrent.length();
+        }
+        return data().map(d -> {
+            int n = 0;
+            while (n < torrent.pieceCount() && d.getBitfield().isVerified(n)) {
+                n++;
+            }
+            return Math.min(torrent.length(), (long) n * torrent.pieceLength());
+        }).orElse(0L);
     }
 
     @Override
