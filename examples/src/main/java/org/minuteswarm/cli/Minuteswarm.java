@@ -2,6 +2,7 @@ package org.minuteswarm.cli;
 
 import java.io.PrintWriter;
 import org.minuteswarm.agent.ListenCommand;
+import org.minuteswarm.bench.BenchCommand;
 import org.minuteswarm.channel.ManifestException;
 import org.minuteswarm.segmenter.BroadcastCommand;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "minuteswarm", mixinStandardHelpOptions = true, version = "minuteswarm 0.1.0",
         description = "Live streaming over BitTorrent by minute swarming.",
-        subcommands = {BroadcastCommand.class, ListenCommand.class})
+        subcommands = {BroadcastCommand.class, ListenCommand.class, BenchCommand.class})
 public final class Minuteswarm implements Runnable {
     /** Exit code for a wrong command line. */
     static final int USAGE = 2;

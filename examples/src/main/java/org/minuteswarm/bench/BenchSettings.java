@@ -1,0 +1,78 @@
+package org.minuteswarm.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One benchmark run's parameters, validated once.
+ *
+ * @param listeners                 listeners per phase
+ * @param segments                  segments measured (after every listener is playing)
+ * @param segmentDuration           the broadcaster's segment duration
+ * @param bitsPerSecond             the synthetic feed's bit rate
+ * @param originUploadBytesPerSecond the broadcaster's upload cap (BitTorrent, or the HTTP server's total)
+ * @param listenerUploadBytesPerSecond each listener's upload cap
+ * @param baselines                 which baselines run after the minuteswarm phase
+ * @param out                       where the table, CSV, PNG and per-process logs go
+ * @param agentJavaOptions          JVM options of each listener agent process
+ * @param python                    the interpreter that imports libtorrent
+ */
+record BenchSettings(int listeners, int segments, Duration segmentDuration, long bitsPerSecond,
+                     long originUploadBytesPerSecond, long listenerUploadBytesPerSecond, List<Baseline> baselines,
+                     Path out, List<String> agentJavaOptions, String python) {
+
+    /** What the minuteswarm swarm is compared with. */
+    enum Baseline {
+        /** Every listener fetches every segment from one origin HTTP server capped at the origin rate. */
+        HTTP,
+        /** The listeners are libtorrent 2.0 sessions on the same segment torrents and tracker. */
+        LIBTORRENT;
+
+        static Baseline parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    BenchSettings {
+        if (listeners < 1 || listeners > 200) {
+            throw new IllegalArgumentException("--listeners must be 1..200: " + listeners);
+        }
+        if (segments < 1 || segments > 1000) {
+            throw new IllegalArgumentException("--segments must be 1..1000: " + segments);
+        }
+        Objects.requireNonNull(segmentDuration, "segmentDuration");
+        if (segmentDuration.compareTo(Duration.ofSeconds(1)) < 0 || segmentDuration.compareTo(Duration.ofSeconds(600)) > 0) {
+            throw new IllegalArgumentException("--segment-seconds must be 1..600");
+        }
+        if (bitsPerSecond < 100_000) {
+            throw new IllegalArgumentException("--bitrate must be at least 100kbit");
+        }
+        if (originUploadBytesPerSecond <= 0) {
+            throw new IllegalArgumentException("--origin-upload must be a cap (e.g. 1.5mbit): the benchmark is about "
+                    + "capped upload");
+        }
+        if (listenerUploadBytesPerSecond < 0) {
+            throw new IllegalArgumentException("--listener-upload must be >= 0");
+        }
+        baselines = List.copyOf(baselines);
+        Objects.requireNonNull(out, "out");
+        agentJavaOptions = List.copyOf(agentJavaOptions);
+        Objects.requireNonNull(python, "python");
+    }
+
+    /** Bytes of one segment at the feed's bit rate. */
+    long segmentBytesNominal() {
+        return bitsPerSecond * segmentDuration.toMillis() / 8000;
+    }
+
+    /** The run's parameters, as one line. */
+    String describe() {
+        return String.format(Locale.ROOT, "%d listeners, %d segments of %d s at %s, origin upload %s, listener upload %s",
+                listeners, segments, segmentDuration.toSeconds(), Rates.bits(bitsPerSecond),
+                Rates.bytes(originUploadBytesPerSecond), listenerUploadBytesPerSecond == 0 ? "unlimited"
+                        : Rates.bytes(listenerUploadBytesPerSecond));
+    }
+}

@@ -1,0 +1,54 @@
+package org.minuteswarm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Keeps {@code minuteswarm bench swarm} working: one run at a small size (3 agent processes,
+ * 3 segments of 2 s, capped) must finish and write its table, CSV files and chart. Nothing about
+ * the figures is asserted: this is a benchmark, not a timed test.
+ */
+class SwarmBenchTest {
+
+    @Test
+    @Timeout(150)
+    void aSmallRunPrintsItsTableAndWritesCsvAndChart(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SwarmBenchCommand command = new SwarmBenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        int exit = new CommandLine(command).execute("--listeners", "3", "--segments", "3", "--segment-seconds", "2",
+                "--bitrate", "1mbit", "--origin-upload", "1.5mbit", "--listener-upload", "3mbit", "--out",
+                dir.toString());
+        String table = out.toString(StandardCharsets.UTF_8);
+        System.out.println(table);
+        System.out.printf("bench smoke run: %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+        assertEquals(0, exit, "bench failed:\n" + err.toString(StandardCharsets.UTF_8));
+
+        for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
+                "startup delay", "CPU per agent", "peak RSS per agent")) {
+            assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);
+        }
+        List<String> segments = Files.readAllLines(dir.resolve(BenchReport.SEGMENTS_CSV));
+        assertEquals(1 + 3, segments.size(), "header and 3 segments: " + segments);
+        List<String> listeners = Files.readAllLines(dir.resolve(BenchReport.LISTENERS_CSV));
+        assertEquals(1 + 3, listeners.size(), "header and 3 listeners: " + listeners);
+        byte[] png = Files.readAllBytes(dir.resolve(BenchReport.CHART));
+        assertTrue(png.length > 1000 && Arrays.equals(Arrays.copyOf(png, 4), new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
+                "not a PNG: " + png.length + " bytes");
+        assertTrue(Files.readString(dir.resolve(BenchReport.SUMMARY)).contains("origin share"));
+    }
+}
