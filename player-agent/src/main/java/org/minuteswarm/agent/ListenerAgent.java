@@ -58,6 +58,8 @@ public final class ListenerAgent implements AutoCloseable {
     private PlaybackServer server;
     private volatile boolean closed;
     private volatile long startSequence = -1;
+    /** Segments below this were played or skipped: never joined again. */
+    private volatile long floor = -1;
     private long lastDown;
     private long lastUp;
 
@@ -128,7 +130,7 @@ public final class ListenerAgent implements AutoCloseable {
 
     /** Joins the swarm of every segment at or after the playback start that is new to us. */
     private void onManifest(ChannelManifest manifest) {
-        long from = Math.max(startSequence, playout == null ? -1 : playout.playingSequence());
+        long from = Math.max(startSequence, floor);
         for (SegmentDescriptor d : manifest.segments()) {
             if (d.sequence() < from) {
                 continue;
@@ -194,6 +196,7 @@ public final class ListenerAgent implements AutoCloseable {
 
     /** Keeps the seed window: the segment just played and the {@code seedWindow - 1} before it. */
     private void afterSegment(long sequence) {
+        floor = Math.max(floor, sequence + 1);
         long oldestKept = sequence - config.seedWindow() + 1;
         for (LocalSegment s : library.removeIf(s -> s.sequence() < oldestKept)) {
             SegmentSwarm swarm = s.swarm();

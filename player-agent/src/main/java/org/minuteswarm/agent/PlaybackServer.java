@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +35,9 @@ final class PlaybackServer implements AutoCloseable {
     private final Playout playout;
     private final SegmentLibrary library;
     private final Supplier<java.util.Map<String, Object>> status;
+    /** Media sequence numbers of listed segments: stable across reloads, gaps never renumber them. */
+    private final java.util.TreeMap<Long, Listed> numbering = new java.util.TreeMap<>();
+    private long discontinuitiesRemoved;
 
     private PlaybackServer(HttpServer server, ExecutorService executor, Playout playout, SegmentLibrary library,
                            Supplier<java.util.Map<String, Object>> status) {
@@ -99,10 +103,11 @@ final class PlaybackServer implements AutoCloseable {
     private void stream(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
         if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(200, -1);
             return;
         }
+        exchange.sendResponseHeaders(200, 0);
         try (OutputStream body = exchange.getResponseBody()) {
             new PlayoutReader(playout).copyTo(body, -1, Long.MAX_VALUE);
         } catch (InterruptedException e) {
@@ -115,27 +120,34 @@ final class PlaybackServer implements AutoCloseable {
      * to the first one still downloading (a live playlist only ever grows at its end), with
      * {@code #EXT-X-DISCONTINUITY} where playback skipped segments and the broadcast time of each.
      */
-    String playlist() {
+    synchronized String playlist() {
         StringBuilder entries = new StringBuilder();
-        long first = -1;
+        long firstNumber = -1;
         long target = 1;
         boolean gap = false;
-        long previous = -1;
+        long firstListed = -1;
         for (LocalSegment s : library.snapshot()) {
+            if (library.isSkipped(s.sequence()) || s.failed()) {
+                gap = true; // never listed, even if it completes late: numbers must not shift
+                continue;
+            }
             if (!s.isComplete()) {
-                if (library.isSkipped(s.sequence()) || s.failed()) {
-                    gap = true;
-                    continue;
-                }
                 break;
             }
-            if (first < 0) {
-                first = s.sequence();
-            } else if (gap || s.sequence() != previous + 1) {
+            Listed listed = numbering.get(s.sequence());
+            if (listed == null) {
+                Map.Entry<Long, Listed> last = numbering.lastEntry();
+                boolean discontinuity = last != null && (gap || s.sequence() != last.getKey() + 1);
+                listed = new Listed(last == null ? s.sequence() : last.getValue().number() + 1, discontinuity);
+                numbering.put(s.sequence(), listed);
+            }
+            if (firstListed < 0) {
+                firstListed = s.sequence();
+                firstNumber = listed.number();
+            } else if (listed.discontinuity()) {
                 entries.append("#EXT-X-DISCONTINUITY\n");
             }
             gap = false;
-            previous = s.sequence();
             double seconds = s.descriptor.duration().toMillis() / 1000.0;
             target = Math.max(target, (long) Math.ceil(seconds));
             entries.append("#EXT-X-PROGRAM-DATE-TIME:")
@@ -144,13 +156,21 @@ final class PlaybackServer implements AutoCloseable {
                     .append('\n');
             entries.append(String.format(Locale.ROOT, "#EXTINF:%.3f,%nsegments/%d.ts%n", seconds, s.sequence()));
         }
+        // Entries that left the playlist: their discontinuities still count (RFC 8216 4.3.3.3).
+        while (!numbering.isEmpty() && firstListed >= 0 && numbering.firstKey() < firstListed) {
+            if (numbering.pollFirstEntry().getValue().discontinuity()) {
+                discontinuitiesRemoved++;
+            }
+        }
         StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
         out.append("#EXT-X-TARGETDURATION:").append(target).append('\n');
-        out.append("#EXT-X-MEDIA-SEQUENCE:").append(Math.max(first, 0)).append('\n');
-        if (first >= 0) {
-            out.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(library.discontinuitiesBefore(first)).append('\n');
-        }
+        out.append("#EXT-X-MEDIA-SEQUENCE:").append(Math.max(firstNumber, 0)).append('\n');
+        out.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(discontinuitiesRemoved).append('\n');
         return out.append(entries).toString();
+    }
+
+    /** A segment's place in the playlist: its media sequence number, fixed once listed. */
+    private record Listed(long number, boolean discontinuity) {
     }
 
     private void segment(HttpExchange exchange, String number) throws IOException {
@@ -167,8 +187,14 @@ final class PlaybackServer implements AutoCloseable {
             return;
         }
         exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
-        exchange.sendResponseHeaders(200, Files.size(s.file));
-        if (!"HEAD".equals(exchange.getRequestMethod())) {
+        long size = Files.size(s.file);
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Content-Length", Long.toString(size));
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(200, size);
+        {
             try (OutputStream body = exchange.getResponseBody()) {
                 Files.copy(s.file, body);
             }

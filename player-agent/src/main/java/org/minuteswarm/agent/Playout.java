@@ -128,9 +128,17 @@ final class Playout implements AutoCloseable {
         Instant due = null; // null until the first segment plays: startup waits without a deadline
         try {
             while (!closed) {
+                boolean known = library.get(next) != null || library.nextAfter(next) >= 0;
                 LocalSegment segment = awaitKnown(next);
                 if (segment == null) {
                     return;
+                }
+                if (!known && due != null && clock.instant().isAfter(due)) {
+                    // Publication paused (a feed hiccup, a restart) and the buffer ran dry: start
+                    // again as at startup, with a lead behind publication, rather than hold the new
+                    // segment to a deadline that passed while there was nothing to play.
+                    log.info("publication paused; playback resumes at segment {} as it arrives", segment.sequence());
+                    due = null;
                 }
                 if (segment.sequence() != next) {
                     next = segment.sequence(); // the broadcaster skipped numbers (e.g. a restart)
@@ -144,8 +152,10 @@ final class Playout implements AutoCloseable {
                     if (due == null) {
                         holdForLead(segment);
                         now = clock.instant();
-                        startupMillis = Duration.between(started, now).toMillis();
-                        log.info("playback starts at segment {} after {} ms", segment.sequence(), startupMillis);
+                        if (startupMillis < 0) {
+                            startupMillis = Duration.between(started, now).toMillis();
+                            log.info("playback starts at segment {} after {} ms", segment.sequence(), startupMillis);
+                        }
                     } else if (now.isAfter(due)) {
                         stallMillis += Duration.between(due, now).toMillis();
                     }
@@ -158,7 +168,9 @@ final class Playout implements AutoCloseable {
                     for (AgentListener l : listeners) {
                         l.segmentSkipped(segment.sequence());
                     }
-                    due = due.plus(segment.descriptor.duration());
+                    if (due != null) { // a refused first segment: the next one is the start
+                        due = due.plus(segment.descriptor.duration());
+                    }
                 }
                 afterSegment.accept(segment.sequence());
                 next = segment.sequence() + 1;

@@ -1,0 +1,313 @@
+package org.minuteswarm.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The playback clock on fake swarms: 200 ms segments, downloads completed by the test. Timing bounds
+ * are loose on the slow side (a busy CI machine) but tight enough that a clock that does not pace,
+ * or waits where it must not, fails.
+ */
+@Timeout(20)
+class PlayoutTest {
+    private static final long SEGMENT_MILLIS = 200;
+    private static final int SIZE = 10_000;
+
+    @TempDir
+    Path dir;
+    private FakeSegments segments;
+    private final RecordingListener listener = new RecordingListener();
+    private final List<Long> afterSegment = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        segments = new FakeSegments(dir);
+    }
+
+    private Playout playout(Duration lateGrace) {
+        Playout p = new Playout(segments.library, Clock.systemUTC(), lateGrace, afterSegment::add);
+        p.addListener(listener);
+        return p;
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
+    }
+
+    @Test
+    void startsAtTheGivenSequenceAndWaitsForItWithoutADeadline() throws Exception {
+        segments.addComplete(3, SEGMENT_MILLIS, SIZE);
+        segments.add(4, SEGMENT_MILLIS, SIZE);
+        segments.addComplete(5, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofMillis(50));
+        try {
+            playout.start(4);
+            // Far past any deadline 4 could have: at startup there is none, playback just waits.
+            Thread.sleep(700);
+            assertEquals(List.of(), listener.started(), "nothing plays before the start segment is complete");
+            assertEquals(-1, playout.startupMillis());
+            assertEquals(0, playout.segmentsSkipped());
+            segments.complete(4);
+            listener.await("started", 5, 3000);
+            assertEquals(List.of(4L, 5L), listener.started(), "starts at 4, never plays the older 3");
+            assertEquals(List.of(), listener.skipped());
+            assertTrue(playout.startupMillis() >= 650 && playout.startupMillis() < 3000,
+                    "startup " + playout.startupMillis() + " ms: from construction to 4 completing");
+            assertEquals(4, playout.startSequence());
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void playsSegmentsInOrderPacedAtRealTime() throws Exception {
+        for (long s = 1; s <= 4; s++) {
+            segments.addComplete(s, SEGMENT_MILLIS, SIZE);
+        }
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 4, 5000, "4 played");
+            assertEquals(List.of(1L, 2L, 3L, 4L), listener.started());
+            for (long s = 2; s <= 4; s++) {
+                long gap = millis(listener.find("started", s - 1).nanos(), listener.find("started", s).nanos());
+                assertTrue(gap >= SEGMENT_MILLIS - 10, "segment " + s + " started " + gap + " ms after " + (s - 1)
+                        + ": before " + (s - 1) + " had played its " + SEGMENT_MILLIS + " ms");
+            }
+            long all = millis(listener.find("started", 1).nanos(), listener.find("started", 4).nanos());
+            assertTrue(all < 3 * SEGMENT_MILLIS + 500, "1 to 4 took " + all + " ms: playback lags real time");
+            assertEquals(0, playout.segmentsSkipped());
+            assertEquals(0, playout.stallMillis());
+            assertEquals(List.of(1L, 2L, 3L, 4L), afterSegment, "the seed window hook runs after each segment");
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void releasesBytesInProportionToTimeWithinASegment() throws Exception {
+        segments.addComplete(1, 1000, 100_000);
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.await("started", 1, 3000);
+            Thread.sleep(500);
+            Playout.Played p = playout.awaitAfter(-1, 0, 1000);
+            assertNotNull(p);
+            assertEquals(1, p.sequence());
+            assertFalse(p.finished());
+            assertTrue(p.released() > 20_000 && p.released() < 80_000, "released " + p.released() + " of 100000 at ~half time");
+            Playout.Played end = playout.awaitAfter(1, 99_999, 2000);
+            assertNotNull(end);
+            assertEquals(100_000, end.released());
+            assertTrue(end.finished());
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void segmentIncompleteAfterDeadlinePlusGraceIsSkippedAndTheNextPlays() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        segments.add(2, SEGMENT_MILLIS, SIZE); // never completes
+        segments.addComplete(3, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 2, 5000, "1 and 3 played");
+            assertEquals(List.of(1L, 3L), listener.started());
+            assertEquals(List.of(2L), listener.skipped());
+            assertEquals(1, playout.segmentsSkipped());
+            long waited = millis(listener.find("started", 1).nanos(), listener.find("skipped", 2).nanos());
+            assertTrue(waited >= SEGMENT_MILLIS + 100 - 15 && waited < SEGMENT_MILLIS + 100 + 600,
+                    "2 skipped " + waited + " ms after 1 started; its deadline + grace is " + (SEGMENT_MILLIS + 100));
+            assertEquals(List.of(1L, 2L, 3L), afterSegment, "a skipped segment still moves the seed window");
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void refusedSegmentIsSkippedWithoutWaitingForItsDeadline() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        segments.add(2, SEGMENT_MILLIS, SIZE);
+        segments.addComplete(3, SEGMENT_MILLIS, SIZE);
+        segments.fail(2);
+        Playout playout = playout(Duration.ofSeconds(5));
+        try {
+            playout.start(1);
+            listener.await("started", 3, 3000); // long before 2's grace of 5 s would end
+            assertEquals(List.of(1L, 3L), listener.started());
+            assertEquals(List.of(2L), listener.skipped());
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void refusedStartSegmentIsSkippedAndTheNextPlays() throws Exception {
+        segments.add(1, SEGMENT_MILLIS, SIZE);
+        segments.addComplete(2, SEGMENT_MILLIS, SIZE);
+        segments.fail(1); // e.g. its torrent's info-hash did not match the manifest
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.await("started", 2, 3000);
+            assertEquals(List.of(1L), listener.skipped());
+            assertEquals(List.of(2L), listener.started());
+            assertEquals(1, playout.segmentsSkipped());
+            assertTrue(playout.startupMillis() >= 0);
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void segmentCompletingWithinTheGracePlaysAsAStall() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        segments.add(2, SEGMENT_MILLIS, SIZE);
+        segments.addComplete(3, SEGMENT_MILLIS, SIZE);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        // 2 completes 150 ms after its deadline, the end of 1 (when the seed window hook runs).
+        Playout playout = new Playout(segments.library, Clock.systemUTC(), Duration.ofMillis(1500), s -> {
+            if (s == 1) {
+                timer.schedule(() -> segments.complete(2), 150, TimeUnit.MILLISECONDS);
+            }
+        });
+        playout.addListener(listener);
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 3, 5000, "3 played");
+            assertEquals(List.of(1L, 2L, 3L), listener.started());
+            assertEquals(0, playout.segmentsSkipped());
+            assertTrue(playout.stallMillis() >= 140 && playout.stallMillis() < 1500,
+                    "stall " + playout.stallMillis() + " ms, expected ~150");
+            long gap = millis(listener.find("started", 1).nanos(), listener.find("started", 2).nanos());
+            assertTrue(gap >= SEGMENT_MILLIS + 140, "2 started " + gap + " ms after 1: it had to wait for its download");
+        } finally {
+            timer.shutdownNow();
+            playout.close();
+        }
+    }
+
+    @Test
+    void followsAGapInSequenceNumbers() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        segments.addComplete(2, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.await("started", 2, 3000);
+            segments.addComplete(7, SEGMENT_MILLIS, SIZE); // the broadcaster restarted and skipped 3..6
+            segments.addComplete(8, SEGMENT_MILLIS, SIZE);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 4, 5000, "4 played");
+            assertEquals(List.of(1L, 2L, 7L, 8L), listener.started());
+            assertEquals(List.of(), listener.skipped(), "missing numbers are not segments to skip");
+            assertEquals(0, playout.segmentsSkipped());
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void waitsForTheBroadcasterToPublishTheNextSegment() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofMillis(50));
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 1, 3000, "1 played");
+            Thread.sleep(500); // far past any deadline of 2: but 2 does not exist yet
+            segments.addComplete(2, SEGMENT_MILLIS, SIZE);
+            listener.await("started", 2, 3000);
+            assertEquals(List.of(), listener.skipped());
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void afterAPauseInPublicationPlaybackResumes() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 1, 3000, "1 played");
+            Thread.sleep(1500); // the feed hiccups, or the broadcaster restarts
+            for (long s = 2; s <= 4; s++) {
+                long seq = s;
+                segments.add(s, SEGMENT_MILLIS, SIZE);
+                timer.schedule(() -> segments.complete(seq), 30, TimeUnit.MILLISECONDS); // well within the grace
+                listener.awaitTrue(() -> listener.find("started", seq) != null || listener.find("skipped", seq) != null,
+                        3000, "2 played or skipped");
+            }
+            assertEquals(List.of(), listener.skipped(), "segments published after the pause, each complete 30 ms later");
+            assertEquals(List.of(1L, 2L, 3L, 4L), listener.started());
+        } finally {
+            timer.shutdownNow();
+            playout.close();
+        }
+    }
+
+    @Test
+    void closeEndsPlaybackPromptlyWhileWaitingForStartup() throws Exception {
+        segments.add(1, SEGMENT_MILLIS, SIZE);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Playout playout = playout(Duration.ofMillis(100));
+        playout.start(1);
+        Set<Thread> mine = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().equals("agent-playout")).collect(Collectors.toSet());
+        assertEquals(1, mine.size(), "one playout thread");
+        Thread thread = mine.iterator().next();
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        playout.close();
+        thread.join(2000);
+        assertFalse(thread.isAlive(), "playout thread still running after close");
+        assertTrue(millis(t0, System.nanoTime()) < 1000);
+        assertTrue(playout.isClosed());
+        segments.complete(1);
+        Thread.sleep(300);
+        assertEquals(List.of(), listener.started(), "nothing plays after close");
+        assertNull(playout.awaitAfter(-1, 0, 5000), "a reader is not kept waiting after close");
+    }
+
+    @Test
+    void closeEndsPlaybackPromptlyMidSegment() throws Exception {
+        segments.addComplete(1, 5000, SIZE);
+        segments.addComplete(2, 5000, SIZE);
+        Playout playout = playout(Duration.ofMillis(100));
+        try {
+            playout.start(1);
+            Thread thread = listener.await("started", 1, 3000).thread();
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            playout.close();
+            thread.join(2000);
+            assertFalse(thread.isAlive(), "playout thread still running after close");
+            assertTrue(millis(t0, System.nanoTime()) < 1000, "close waited for the 5 s segment to finish");
+            Thread.sleep(200);
+            assertEquals(List.of(1L), listener.started());
+        } finally {
+            playout.close();
+        }
+    }
+}
