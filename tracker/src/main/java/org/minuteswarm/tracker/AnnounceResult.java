@@ -5,6 +5,6 @@ import java.util.List;
 /** The decision for one announce: the swarm's counts and the peers to hand out. */
 record AnnounceResult(int complete, int incomplete, List<Peer> peers) {
     AnnounceResult {
-        peers = List.copyOf(peers);
+        peers = java.util.Collections.unmodifiableList(peers); // callers hand over fresh lists: no copy on the hot path
     }
 }

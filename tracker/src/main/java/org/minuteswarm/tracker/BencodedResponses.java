@@ -36,7 +36,17 @@ final class BencodedResponses {
             ByteArrayOutputStream v4 = new ByteArrayOutputStream();
             ByteArrayOutputStream v6 = new ByteArrayOutputStream();
             for (Peer p : result.peers()) {
-                (p.endpoint().isIpv4() ? v4 : v6).writeBytes(p.endpoint().compact());
+                long c = p.compactV4;
+                if (c >= 0) {
+                    v4.write((int) (c >>> 40));
+                    v4.write((int) (c >>> 32));
+                    v4.write((int) (c >>> 24));
+                    v4.write((int) (c >>> 16));
+                    v4.write((int) (c >>> 8));
+                    v4.write((int) c);
+                } else {
+                    v6.writeBytes(p.endpoint().compact());
+                }
             }
             d.put("peers", v4.toByteArray());
             if (v6.size() > 0) {

@@ -43,12 +43,17 @@ final class ChannelHttpHandler {
     }
 
     void handle(HttpExchange exchange) {
-        if (!"GET".equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            HttpReplies.failure(exchange, 405, "channel requests must be GET");
+        String path = exchange.getRequestURI().getRawPath();
+        if ("PUT".equals(exchange.getRequestMethod()) && directory instanceof ChannelStore store) {
+            publish(exchange, store, path);
             return;
         }
-        String path = exchange.getRequestURI().getRawPath();
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", directory instanceof ChannelStore ? "GET, PUT" : "GET");
+            HttpReplies.failure(exchange, 405, directory instanceof ChannelStore
+                    ? "channel requests must be GET or PUT" : "channel requests must be GET");
+            return;
+        }
         Matcher torrent = TORRENT.matcher(path);
         if (torrent.matches()) {
             Optional<byte[]> bytes = directory.torrent(torrent.group(1), Long.parseLong(torrent.group(2)));
@@ -102,6 +107,43 @@ final class ChannelHttpHandler {
             // manifest, which is always a correct answer, just not a blocking one.
             log.debug("long-poll pool full, answering {} at once", channel);
             answer(exchange, channel, directory.manifest(channel));
+        }
+    }
+
+    /**
+     * {@code PUT /channels/NAME} (a signed manifest) and {@code PUT /channels/NAME/SEQ.torrent}:
+     * the standalone tracker's publish API. The store decides who may publish (the key that
+     * signed the channel's first manifest); this only bounds and routes the body. Answers are
+     * the bencoded {@link PublishOutcome}, 200 when live, 202 while torrents are missing.
+     */
+    private static void publish(HttpExchange exchange, ChannelStore store, String path) {
+        Matcher torrent = TORRENT.matcher(path);
+        Matcher manifest = MANIFEST.matcher(path);
+        boolean isTorrent = torrent.matches();
+        if (!isTorrent && !manifest.matches()) {
+            HttpReplies.failure(exchange, 404, "not found: PUT /channels/NAME or /channels/NAME/SEQ.torrent");
+            return;
+        }
+        int limit = isTorrent ? ChannelStore.MAX_TORRENT_BYTES : SignedManifest.MAX_BYTES;
+        byte[] body;
+        try {
+            body = HttpReplies.readBody(exchange, limit);
+        } catch (ClientError e) {
+            HttpReplies.failure(exchange, 413, e.reason());
+            return;
+        }
+        if (body == null) {
+            exchange.close(); // the client went away mid-body
+            return;
+        }
+        try {
+            PublishOutcome outcome = isTorrent
+                    ? store.publishTorrent(torrent.group(1), Long.parseLong(torrent.group(2)), body)
+                    : store.publishManifest(manifest.group(1), body);
+            HttpReplies.send(exchange, outcome.live() ? 200 : 202, HttpReplies.TEXT_PLAIN, outcome.encode());
+        } catch (PublishRefused e) {
+            log.info("publish {} from {} refused: {}", path, exchange.getRemoteAddress(), e.getMessage());
+            HttpReplies.failure(exchange, e.status(), e.getMessage());
         }
     }
 

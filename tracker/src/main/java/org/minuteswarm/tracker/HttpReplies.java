@@ -3,6 +3,7 @@ package org.minuteswarm.tracker;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,32 @@ final class HttpReplies {
             log.debug("client {} went away before its answer was sent: {}", exchange.getRemoteAddress(), e.toString());
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Reads a request body of at most {@code limit} bytes; null if the client went away. A
+     * longer body is refused as soon as it passes the limit, never buffered whole.
+     */
+    static byte[] readBody(HttpExchange exchange, int limit) throws ClientError {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > limit) {
+                    throw new ClientError("body larger than " + limit + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw new ClientError("bad Content-Length");
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw new ClientError("body larger than " + limit + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -30,6 +30,17 @@ record PeerEndpoint(InetAddress address, int port) {
         return InetAddresses.toAddrString(address);
     }
 
+    /** Port first: the cheap comparison that differs most often. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PeerEndpoint e && port == e.port && address.equals(e.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode() * 31 + port;
+    }
+
     @Override
     public String toString() {
         return isIpv4() ? ipText() + ":" + port : "[" + ipText() + "]:" + port;

@@ -2,7 +2,7 @@ package org.minuteswarm.tracker;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,12 +12,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * is what other peers connect to, and a client restarted with a new id on the same port is the
  * same peer. Guarded by its own monitor; {@link Swarms} does all mutation inside
  * {@code ConcurrentHashMap.compute} so a swarm is never changed after it was dropped.
+ *
+ * <p>Kept for speed as two array lists, seeders and leechers, plus an endpoint -> slot index
+ * (removal swaps the last peer into the hole), so an announce costs O(numwant), not O(swarm),
+ * even for a seeder in a swarm of seeders: a sample is a run of consecutive slots from a random
+ * start, as opentracker does. Expiry scans the whole swarm, so
+ * {@link #expireAtMostEvery} rate-limits it on the announce path; stale peers are skipped when
+ * sampling in between.
  */
 final class Swarm {
+
     private final String channel;
-    private final Map<PeerEndpoint, Peer> peers = new LinkedHashMap<>();
-    private int seeders;
+    private final ArrayList<Peer> seeds = new ArrayList<>();
+    private final ArrayList<Peer> leeches = new ArrayList<>();
+    /** Endpoint -> slot in {@link #seeds} (as -1 - slot) or in {@link #leeches} (as slot). */
+    private final Map<PeerEndpoint, Integer> index = new HashMap<>();
     private long downloaded;
+    private long lastExpireMillis = Long.MIN_VALUE;
 
     Swarm(String channel) {
         this.channel = channel;
@@ -28,23 +39,59 @@ final class Swarm {
     }
 
     synchronized boolean isEmpty() {
-        return peers.isEmpty();
+        return index.isEmpty();
     }
 
     synchronized int size() {
-        return peers.size();
+        return index.size();
     }
 
     synchronized ScrapeCounts counts() {
-        return new ScrapeCounts(seeders, downloaded, peers.size() - seeders);
+        return new ScrapeCounts(seeds.size(), downloaded, leeches.size());
+    }
+
+    private Peer at(int code) {
+        return code < 0 ? seeds.get(-1 - code) : leeches.get(code);
+    }
+
+    private void append(Peer peer) {
+        if (peer.seeder()) {
+            index.put(peer.endpoint(), -1 - seeds.size());
+            seeds.add(peer);
+        } else {
+            index.put(peer.endpoint(), leeches.size());
+            leeches.add(peer);
+        }
+    }
+
+    /** Removes the peer at {@code code} (its index entry is the caller's business): the last one of its list fills the hole. */
+    private void removeAt(int code) {
+        ArrayList<Peer> l = code < 0 ? seeds : leeches;
+        int slot = code < 0 ? -1 - code : code;
+        Peer last = l.remove(l.size() - 1);
+        if (slot < l.size()) {
+            l.set(slot, last);
+            index.put(last.endpoint(), code < 0 ? -1 - slot : slot);
+        }
     }
 
     /** Endpoints of the peers that announced at or after {@code cutoff}. */
     synchronized List<PeerEndpoint> endpoints(Instant cutoff) {
-        List<PeerEndpoint> out = new ArrayList<>(peers.size());
-        for (Peer p : peers.values()) {
-            if (!p.lastAnnounce().isBefore(cutoff)) {
-                out.add(p.endpoint());
+        List<PeerEndpoint> out = new ArrayList<>(index.size());
+        for (Peer p : peers(cutoff)) {
+            out.add(p.endpoint());
+        }
+        return out;
+    }
+
+    /** The peers that announced at or after {@code cutoff}. */
+    synchronized List<Peer> peers(Instant cutoff) {
+        List<Peer> out = new ArrayList<>(index.size());
+        for (ArrayList<Peer> l : List.of(seeds, leeches)) {
+            for (Peer p : l) {
+                if (!p.lastAnnounce().isBefore(cutoff)) {
+                    out.add(p);
+                }
             }
         }
         return out;
@@ -52,16 +99,18 @@ final class Swarm {
 
     /** Adds or refreshes a peer; returns false (and changes nothing) if it is new and the swarm is full. */
     synchronized boolean put(Peer peer, boolean completed, int maxPeers) {
-        Peer old = peers.get(peer.endpoint());
-        if (old == null && peers.size() >= maxPeers) {
-            return false;
-        }
-        peers.put(peer.endpoint(), peer);
-        if (old != null && old.seeder()) {
-            seeders--;
-        }
-        if (peer.seeder()) {
-            seeders++;
+        Integer code = index.get(peer.endpoint());
+        Peer old = code == null ? null : at(code);
+        if (old == null) {
+            if (index.size() >= maxPeers) {
+                return false;
+            }
+            append(peer);
+        } else if (old.seeder() == peer.seeder()) {
+            (code < 0 ? seeds : leeches).set(code < 0 ? -1 - code : code, peer);
+        } else { // became a seeder (or, oddly, a leecher again): move it
+            removeAt(code);
+            append(peer);
         }
         // BEP 48 "downloaded": count a completion once per peer, not once per repeated event.
         if (completed && (old == null || !old.seeder())) {
@@ -71,47 +120,65 @@ final class Swarm {
     }
 
     synchronized void remove(PeerEndpoint endpoint) {
-        Peer old = peers.remove(endpoint);
-        if (old != null && old.seeder()) {
-            seeders--;
+        Integer code = index.remove(endpoint);
+        if (code != null) {
+            removeAt(code);
         }
     }
 
     /** Drops peers whose last announce is before {@code cutoff}; returns how many. */
     synchronized int expire(Instant cutoff) {
-        int before = peers.size();
-        peers.values().removeIf(p -> {
-            boolean stale = p.lastAnnounce().isBefore(cutoff);
-            if (stale && p.seeder()) {
-                seeders--;
+        int before = index.size();
+        long cutoffMillis = cutoff.toEpochMilli();
+        for (int i = seeds.size() - 1; i >= 0; i--) {
+            if (seeds.get(i).lastAnnounceMillis < cutoffMillis) {
+                index.remove(seeds.get(i).endpoint());
+                removeAt(-1 - i);
             }
-            return stale;
-        });
-        return before - peers.size();
+        }
+        for (int i = leeches.size() - 1; i >= 0; i--) {
+            if (leeches.get(i).lastAnnounceMillis < cutoffMillis) {
+                index.remove(leeches.get(i).endpoint());
+                removeAt(i);
+            }
+        }
+        return before - index.size();
+    }
+
+    /** {@link #expire} unless this swarm was scanned less than {@code everyMillis} before {@code now}. */
+    synchronized int expireAtMostEvery(Instant now, Instant cutoff, long everyMillis) {
+        long ms = now.toEpochMilli();
+        if (lastExpireMillis != Long.MIN_VALUE && ms - lastExpireMillis < everyMillis && ms >= lastExpireMillis) {
+            return 0;
+        }
+        lastExpireMillis = ms;
+        return expire(cutoff);
     }
 
     /**
-     * Up to {@code numwant} peers for {@code requester}, never itself. A seeder gets only
-     * leechers (it has nothing to gain from other seeders, as in chihaya); a leecher gets both.
-     * When there are more candidates than wanted, a random sample, so load spreads over the swarm.
+     * Up to {@code numwant} peers for {@code requester}, never itself nor one past {@code cutoff}.
+     * A seeder gets only leechers (it has nothing to gain from other seeders, as in chihaya); a
+     * leecher gets both. When there are more candidates than wanted, a run of consecutive slots
+     * from a random start, so load spreads over the swarm at O(numwant) cost.
      */
-    synchronized List<Peer> select(PeerEndpoint requester, boolean requesterSeeds, int numwant) {
-        List<Peer> candidates = new ArrayList<>(Math.min(peers.size(), 1024));
-        for (Peer p : peers.values()) {
-            if (!p.endpoint().equals(requester) && !(requesterSeeds && p.seeder())) {
-                candidates.add(p);
+    synchronized List<Peer> select(PeerEndpoint requester, boolean requesterSeeds, int numwant, Instant cutoff) {
+        // a seeder draws from the leechers only; a leecher from seeders and leechers as one list
+        int ns = requesterSeeds ? 0 : seeds.size();
+        int n = ns + leeches.size();
+        List<Peer> out = new ArrayList<>(Math.min(n, numwant));
+        if (numwant == 0 || n == 0) {
+            return out;
+        }
+        int start = n <= numwant + 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        long cutoffMillis = cutoff.toEpochMilli();
+        long self = Peer.compactV4(requester);
+        for (int i = 0; i < n && out.size() < numwant; i++) {
+            int k = start + i < n ? start + i : start + i - n;
+            Peer p = k < ns ? seeds.get(k) : leeches.get(k - ns);
+            if (p.lastAnnounceMillis >= cutoffMillis && !p.isAt(requester, self)) {
+                out.add(p);
             }
         }
-        if (candidates.size() <= numwant) {
-            return candidates;
-        }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < numwant; i++) { // partial Fisher-Yates
-            int j = i + random.nextInt(candidates.size() - i);
-            Peer t = candidates.get(i);
-            candidates.set(i, candidates.get(j));
-            candidates.set(j, t);
-        }
-        return new ArrayList<>(candidates.subList(0, numwant));
+        return out;
     }
 }

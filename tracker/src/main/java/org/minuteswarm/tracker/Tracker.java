@@ -27,16 +27,28 @@ final class Tracker {
     private final Swarms swarms;
     private final LongAdder announces = new LongAdder();
     private final LongAdder scrapes = new LongAdder();
+    private final RateLimit rateLimit;
 
     Tracker(TrackerConfig config, ChannelDirectory directory, Clock clock) {
         this.config = config;
         this.directory = directory;
         this.clock = clock;
         this.swarms = new Swarms(config.peerTimeout());
+        this.swarms.channelPeers(config.channelPeers());
+        this.rateLimit = new RateLimit(config.requestsPerSecondPerAddress());
     }
 
     TrackerConfig config() {
         return config;
+    }
+
+    /** The per-address limit shared by both transports. */
+    RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     AnnounceResult announce(AnnounceRequest request) throws ClientError {
@@ -99,6 +111,10 @@ final class Tracker {
     /** Drops timed-out peers and retired swarms; returns peers dropped. */
     int sweep() {
         return swarms.sweep(clock.instant(), h -> directory.channelOf(h).isPresent());
+    }
+
+    java.util.Map<String, Swarms.ChannelSummary> channelSummaries() {
+        return swarms.summaries(clock.instant());
     }
 
     TrackerStats stats() {

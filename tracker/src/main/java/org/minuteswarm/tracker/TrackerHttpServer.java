@@ -1,15 +1,17 @@
 package org.minuteswarm.tracker;
 
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -22,46 +24,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tracker's HTTP frontend on the JDK's {@link HttpServer}: {@code /announce},
- * {@code /scrape}, {@code /channels/...}, plus whatever the embedding program {@link #mount}s.
+ * The tracker's network frontends: HTTP ({@code /announce}, {@code /scrape}, {@code /stats},
+ * {@code /metrics}, {@code /channels/...}, plus whatever the embedding program {@link #mount}s)
+ * on our own NIO server ({@link HttpFrontend}), and, if configured, BEP 15 over UDP
+ * ({@link UdpTrackerServer}), both over one {@link Tracker}.
  *
- * <p>Threads: short requests (announce, scrape, manifest and torrent fetches) run on a fixed
- * pool of {@link #WORKER_THREADS}; long polls are handed off to a separate pool of up to
- * {@link #MAX_LONG_POLLS} threads, so a thousand waiting listeners cannot starve announces. A
- * single thread sweeps timed-out peers and retired swarms every {@link #sweepPeriod}; expiry
- * itself is decided by the injected {@link Clock}. All threads are daemons named after the port.
+ * <p>Threads: announces, scrapes, stats and metrics are answered on the HTTP event loops (one
+ * per core). Channel requests and mounted handlers run on a pool of up to
+ * {@link #WORKER_THREADS}; long polls are handed off to a separate pool of up to
+ * {@link #MAX_LONG_POLLS} threads, so a thousand waiting listeners cannot starve anything. A
+ * single thread sweeps timed-out peers and retired swarms every {@link #sweepPeriod} and
+ * samples the announce rates every second; expiry itself is decided by the injected
+ * {@link Clock}. All threads are daemons named after the port.
  */
 public final class TrackerHttpServer implements AutoCloseable {
-    /**
-     * Announces are CPU-cheap, but the JDK server reads each request's headers on a worker, so a
-     * client that connects and stalls holds one until it gives up (the JDK's only remedy is the
-     * JVM-wide {@code -Dsun.net.httpserver.maxReqTime=SECONDS}). Many threads, created on demand
-     * and retired when idle, keep a few stalled clients from starving real announces.
-     */
-    static final int WORKER_THREADS = 256;
+    /** Workers for channel requests and mounted handlers (created on demand, retired when idle). */
+    static final int WORKER_THREADS = 64;
     /** One parked thread per waiting listener; past this a long poll is answered at once. */
     static final int MAX_LONG_POLLS = 1024;
-    /** Connection backlog of the listening socket. */
-    static final int BACKLOG = 256;
+    /** Threads blocking on the UDP socket: one per core of the 2-core machines we measure on. */
+    static final int UDP_THREADS = 2;
     /** How long {@link #close()} waits for in-flight requests, per pool. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** The largest request body: a signed manifest or a torrent being published. */
+    static final int MAX_BODY_BYTES = Math.max(ChannelStore.MAX_TORRENT_BYTES, org.minuteswarm.channel.SignedManifest.MAX_BYTES);
 
     private static final Logger log = LoggerFactory.getLogger(TrackerHttpServer.class);
 
-    private final HttpServer server;
     private final Tracker tracker;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor longPolls;
     private final ScheduledExecutorService sweeper;
+    private final Map<String, HttpHandler> contexts = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TrackerMetrics metrics;
+    private volatile HttpFrontend http;
+    private volatile UdpTrackerServer udp;
 
-    private TrackerHttpServer(HttpServer server, Tracker tracker, ExecutorService workers,
-                              ThreadPoolExecutor longPolls, ScheduledExecutorService sweeper) {
-        this.server = server;
+    private TrackerHttpServer(Tracker tracker, ThreadPoolExecutor workers, ThreadPoolExecutor longPolls,
+                              ScheduledExecutorService sweeper) {
         this.tracker = tracker;
         this.workers = workers;
         this.longPolls = longPolls;
         this.sweeper = sweeper;
+        this.metrics = new TrackerMetrics(tracker, () -> udp == null ? null : udp.protocol());
     }
 
     /**
@@ -73,44 +79,112 @@ public final class TrackerHttpServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.httpPort()), BACKLOG);
-        } catch (BindException e) {
-            String msg = String.valueOf(e.getMessage());
-            if (msg.contains("in use")) {
-                throw new IOException("HTTP port " + config.httpPort() + " is in use", e);
-            }
-            throw new IOException("cannot bind HTTP port " + config.httpPort() + " on "
-                    + config.bindAddress().getHostAddress() + ": " + msg, e);
-        }
-        int port = server.getAddress().getPort();
         Tracker tracker = new Tracker(config, directory, clock);
-
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("tracker-http-" + port + "-"));
+                new LinkedBlockingQueue<>(4096), threads("tracker-http-worker-"));
         workers.allowCoreThreadTimeOut(true);
         ThreadPoolExecutor longPolls = new ThreadPoolExecutor(0, MAX_LONG_POLLS, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), threads("tracker-longpoll-" + port + "-"));
-        ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1, threads("tracker-sweep-" + port + "-"));
+                new SynchronousQueue<>(), threads("tracker-longpoll-"));
+        ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1, threads("tracker-sweep-"));
         sweeper.setRemoveOnCancelPolicy(true);
-
-        TrackerHttpHandlers trackerHandlers = new TrackerHttpHandlers(tracker);
-        ChannelHttpHandler channels = new ChannelHttpHandler(directory, config.maxLongPoll(), longPolls);
-        server.createContext(TrackerHttpHandlers.ANNOUNCE_PATH, HttpReplies.guarded(trackerHandlers::announce));
-        server.createContext(TrackerHttpHandlers.SCRAPE_PATH, HttpReplies.guarded(trackerHandlers::scrape));
-        server.createContext(ChannelHttpHandler.PATH, HttpReplies.guarded(channels::handle));
-        server.createContext("/", HttpReplies.guarded(e -> HttpReplies.failure(e, 404, "not found")));
-        server.setExecutor(workers);
-
-        TrackerHttpServer self = new TrackerHttpServer(server, tracker, workers, longPolls, sweeper);
+        TrackerHttpServer self = new TrackerHttpServer(tracker, workers, longPolls, sweeper);
+        ChannelDirectory served = directory instanceof ExtraInfoHashes extra ? extra.inner() : directory;
+        ChannelHttpHandler channels = new ChannelHttpHandler(served, config.maxLongPoll(), longPolls);
+        self.contexts.put(ChannelHttpHandler.PATH, channels::handle);
+        try {
+            self.http = HttpFrontend.start(new InetSocketAddress(config.bindAddress(), config.httpPort()), self.new Routes(),
+                    MAX_BODY_BYTES, config.idleConnectionTimeout());
+            if (config.udpPort() != TrackerConfig.NO_UDP) {
+                self.udp = UdpTrackerServer.start(new InetSocketAddress(config.bindAddress(), config.udpPort()),
+                        new UdpTrackerProtocol(tracker, new ConnectionIds(), clock, tracker.rateLimit()), UDP_THREADS);
+            }
+        } catch (IOException e) {
+            self.close();
+            throw e;
+        }
         long periodMs = sweepPeriod(config).toMillis();
         sweeper.scheduleWithFixedDelay(self::sweepQuietly, periodMs, periodMs, TimeUnit.MILLISECONDS);
-        server.start();
+        sweeper.scheduleAtFixedRate(self.metrics::sample, 1, 1, TimeUnit.SECONDS);
         log.info("tracker listening on http://{}:{}/announce (interval {} s, peer timeout {} s)",
-                config.bindAddress().getHostAddress(), port, config.announceInterval().toSeconds(),
+                config.bindAddress().getHostAddress(), self.port(), config.announceInterval().toSeconds(),
                 config.peerTimeout().toSeconds());
         return self;
+    }
+
+    /** Routing: the tracker's own fast paths on the loop, everything else on the workers. */
+    private final class Routes implements HttpFrontend.Router {
+        @Override
+        public HttpFrontend.Response inline(HttpRequestHead request, InetSocketAddress remote) {
+            String path = request.rawPath();
+            boolean announce = "/announce".equals(path);
+            if (announce || "/scrape".equals(path)) {
+                if (!"GET".equals(request.method())) {
+                    return failure(200, "tracker requests must be GET");
+                }
+                if (!tracker.rateLimit().allow(remote.getAddress(), tracker.clock().millis())) {
+                    return failure(429, "rate limit exceeded: slow down");
+                }
+                QueryParameters query;
+                try {
+                    query = QueryParameters.parse(request.rawQuery());
+                } catch (ClientError e) {
+                    return failure(200, e.reason());
+                }
+                return new HttpFrontend.Response(200, HttpReplies.TEXT_PLAIN, announce
+                        ? tracker.announceResponse(query, remote.getAddress()) : tracker.scrapeResponse(query));
+            }
+            if ("/stats".equals(path) && "GET".equals(request.method())) {
+                return new HttpFrontend.Response(200, "application/json", metrics.json());
+            }
+            if ("/metrics".equals(path) && "GET".equals(request.method())) {
+                return new HttpFrontend.Response(200, "text/plain; version=0.0.4", metrics.prometheus());
+            }
+            return null;
+        }
+
+        @Override
+        public void dispatch(HttpRequestHead request, InetSocketAddress remote, InetSocketAddress local,
+                             HttpFrontend.Completion completion) {
+            URI uri;
+            try {
+                uri = new URI(request.target());
+            } catch (URISyntaxException e) {
+                completion.complete(HttpFrontend.encode(failure(400, "malformed request target"), false), false);
+                return;
+            }
+            HttpHandler handler = handlerFor(request.rawPath());
+            NioHttpExchange[] holder = new NioHttpExchange[1];
+            NioHttpExchange exchange = new NioHttpExchange(request, uri, remote, local,
+                    bytes -> completion.complete(bytes, holder[0].keepAlive()));
+            holder[0] = exchange;
+            try {
+                HttpHandler guarded = HttpReplies.guarded(handler);
+                workers.execute(() -> {
+                    try {
+                        guarded.handle(exchange);
+                    } catch (IOException e) {
+                        exchange.close(); // guarded handlers do not throw; the JDK signature says they may
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                HttpReplies.failure(exchange, 503, "busy, try again");
+            }
+        }
+    }
+
+    private static HttpFrontend.Response failure(int status, String reason) {
+        return new HttpFrontend.Response(status, HttpReplies.TEXT_PLAIN, BencodedResponses.failure(reason));
+    }
+
+    /** The longest mounted prefix, as the JDK matches contexts; unmatched paths are 404. */
+    private HttpHandler handlerFor(String path) {
+        String best = null;
+        for (String prefix : contexts.keySet()) {
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? e -> HttpReplies.failure(e, 404, "not found") : contexts.get(best);
     }
 
     /** A quarter of the peer timeout, so a peer outlives its timeout by at most 25 %, within 1..30 s. */
@@ -143,16 +217,32 @@ public final class TrackerHttpServer implements AutoCloseable {
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        HttpFrontend h = http;
+        return h == null ? -1 : h.port();
+    }
+
+    /** The bound BEP 15 UDP port, or -1 if the config asked for none. */
+    public int udpPort() {
+        UdpTrackerServer u = udp;
+        return u == null ? TrackerConfig.NO_UDP : u.port();
     }
 
     /**
-     * Serves {@code path} (and, as the JDK does, everything under it) with {@code handler} on the
-     * worker pool. An exception escaping the handler is logged and answered with 500.
+     * Serves {@code path} and everything under it (the longest mounted prefix wins, as with the
+     * JDK's contexts) with {@code handler} on the worker pool. An exception escaping the handler
+     * is logged and answered with 500.
+     *
+     * @throws IllegalArgumentException if {@code path} is already mounted
      */
     public void mount(String path, HttpHandler handler) {
+        Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
-        server.createContext(path, HttpReplies.guarded(handler));
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with /: " + path);
+        }
+        if (contexts.putIfAbsent(path, handler) != null) {
+            throw new IllegalArgumentException("already mounted: " + path);
+        }
     }
 
     public TrackerStats stats() {
@@ -164,9 +254,18 @@ public final class TrackerHttpServer implements AutoCloseable {
         return tracker.peers(channel);
     }
 
+    /** The {@code GET /stats} document (JSON). */
+    public String statsJson() {
+        return new String(metrics.json(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Runs a sweep now (tests advance the clock, then sweep). */
     int sweepNow() {
         return tracker.sweep();
+    }
+
+    TrackerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -180,8 +279,15 @@ public final class TrackerHttpServer implements AutoCloseable {
         }
         int port = port();
         sweeper.shutdownNow();
+        UdpTrackerServer u = udp;
+        if (u != null) {
+            u.close();
+        }
         longPolls.shutdownNow();
-        server.stop(0);
+        HttpFrontend h = http;
+        if (h != null) {
+            h.close();
+        }
         workers.shutdown();
         try {
             if (!workers.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -42,7 +42,7 @@ class HostileHttpTest {
         directory.create("news");
         live = directory.publish("news", 0);
         server = TrackerHttpServer.start(TrackerConfig.defaults(InetAddress.getLoopbackAddress(), 0)
-                .withMaxLongPoll(Duration.ofSeconds(20)), directory, clock);
+                .withMaxLongPoll(Duration.ofSeconds(20)).withRequestsPerSecondPerAddress(0), directory, clock);
     }
 
     @AfterEach

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Announce throughput: our tracker vs opentracker, same machine, same load, same info-hashes.
+#
+# Needs (installs nothing itself):  apt-get install wrk opentracker   plus a JDK 17 and Maven,
+# and the project built once:       cd /work/main && mvn -q -B install -DskipTests
+#
+# Usage: tracker/bench/run.sh [SECONDS=10] [CONNECTIONS=64] [HASHES=100] [ROUNDS=3]
+#   HTTP: wrk -t2 -cCONNECTIONS --latency with announce.lua (random peer ids/ports, BEP 3 compact)
+#   UDP:  UdpLoad.java, 2 threads x 64 announces in flight (BEP 15), connection ID reused
+# Both trackers run on 127.0.0.1 with the same whitelist of HASHES random info-hashes; ours with
+# its per-address rate limit off (every request comes from 127.0.0.1). Runs alternate between the
+# two trackers for ROUNDS rounds and each figure is the median round, so a burst of other load
+# on the machine hits both alike. Every process this script starts is stopped by its PID on exit.
+set -euo pipefail
+
+SECONDS_PER_RUN=${1:-10}
+CONNECTIONS=${2:-64}
+HASHES=${3:-100}
+ROUNDS=${4:-3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OURS_PORT=${OURS_PORT:-17070}
+OT_PORT=${OT_PORT:-16969}
+
+for tool in wrk opentracker java mvn curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (apt-get install wrk opentracker)" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d /tmp/tracker-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The same info-hashes for both: opentracker's whitelist file (the Debian build is compiled with
+# WANT_ACCESSLIST_WHITE) is read after it chroots into -d, so it is named relative to that folder.
+for _ in $(seq "$HASHES"); do head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n'; echo; done > "$WORK/whitelist.txt"
+chmod 644 "$WORK/whitelist.txt"
+
+(cd "$ROOT" && mvn -q -B -o dependency:build-classpath -pl tracker -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt")
+CP="$ROOT/tracker/target/classes:$(cat "$WORK/cp.txt")"
+
+# opentracker refuses to run as root: -u nobody; -d chroot folder.
+opentracker -i 127.0.0.1 -p "$OT_PORT" -P "$OT_PORT" -d "$WORK" -u nobody -w whitelist.txt >"$WORK/opentracker.log" 2>&1 &
+PIDS+=($!)
+java ${TRACKER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC} -cp "$CP" org.minuteswarm.tracker.TrackerCommand --bind 127.0.0.1 \
+  --http-port "$OURS_PORT" --udp-port "$OURS_PORT" --data-dir "$WORK/ours" --rate-limit 0 \
+  --register-info-hashes "$WORK/whitelist.txt" >"$WORK/ours.log" 2>&1 &
+PIDS+=($!)
+
+H1=$(head -1 "$WORK/whitelist.txt" | sed 's/../%&/g')
+PROBE="/announce?info_hash=$H1&peer_id=-PR0001-000000000000&port=6881&uploaded=0&downloaded=0&left=0&compact=1"
+for port in "$OURS_PORT" "$OT_PORT"; do
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port$PROBE" >/dev/null && break; sleep 0.1; done
+  curl -fs "http://127.0.0.1:$port$PROBE" | grep -q "8:intervali" || { echo "run.sh: tracker on $port not answering" >&2; cat "$WORK"/*.log >&2; exit 1; }
+done
+
+wrk_run() { # port seconds -> "req/s p50ms p99ms"
+  wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$HERE/announce.lua" "http://127.0.0.1:$1" -- "$WORK/whitelist.txt" \
+    | awk '
+      function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+      /Requests\/sec/ { rps = $2 }
+      $1 == "50%" { p50 = ms($2) }
+      $1 == "99%" { p99 = ms($2) }
+      / Non-2xx/ { bad = $NF }
+      END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+udp_run() { # port seconds -> "req/s p50ms p99ms timeouts"
+  java "$HERE/UdpLoad.java" 127.0.0.1 "$1" "$WORK/whitelist.txt" "$2" 2 64 | awk '/^udp:/ { print $2, $3, $4, $5 }'
+}
+
+echo "warming up (JIT) ..." >&2
+wrk_run "$OURS_PORT" 5 >/dev/null; wrk_run "$OT_PORT" 5 >/dev/null
+udp_run "$OURS_PORT" 3 >/dev/null; udp_run "$OT_PORT" 3 >/dev/null
+
+echo "measuring: $ROUNDS alternating rounds of ${SECONDS_PER_RUN}s per tracker and transport, $CONNECTIONS HTTP connections, $HASHES info-hashes ..." >&2
+: >"$WORK/h_ours"; : >"$WORK/h_ot"; : >"$WORK/u_ours"; : >"$WORK/u_ot"
+for round in $(seq "$ROUNDS"); do
+  wrk_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ours"
+  wrk_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ot"
+  udp_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ours"
+  udp_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ot"
+  echo "round $round: HTTP $(tail -1 "$WORK/h_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/h_ot" | cut -d' ' -f1)," \
+       "UDP $(tail -1 "$WORK/u_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/u_ot" | cut -d' ' -f1) announces/s" >&2
+done
+median() { sort -n -k1,1 "$1" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2)'; }
+read -r H_OURS H_OURS50 H_OURS99 H_OURSBAD <<<"$(median "$WORK/h_ours")"
+read -r H_OT H_OT50 H_OT99 H_OTBAD <<<"$(median "$WORK/h_ot")"
+read -r U_OURS U_OURS50 U_OURS99 U_OURSTO <<<"$(median "$WORK/u_ours")"
+read -r U_OT U_OT50 U_OT99 U_OTTO <<<"$(median "$WORK/u_ot")"
+
+printf '\n%-9s | %-32s | %-32s | %s\n' transport "minuteswarm: ann/s  p50 ms  p99 ms" "opentracker: ann/s  p50 ms  p99 ms" "ratio"
+printf '%-9s | %12s %7s %7s     | %12s %7s %7s     | %.2fx\n' HTTP "$H_OURS" "$H_OURS50" "$H_OURS99" "$H_OT" "$H_OT50" "$H_OT99" \
+  "$(echo "$H_OURS / $H_OT" | bc -l)"
+printf '%-9s | %12s %7s %7s     | %12s %7s %7s     | %.2fx\n' UDP "$U_OURS" "$U_OURS50" "$U_OURS99" "$U_OT" "$U_OT50" "$U_OT99" \
+  "$(echo "$U_OURS / $U_OT" | bc -l)"
+echo "(HTTP non-2xx: ours $H_OURSBAD, opentracker $H_OTBAD; UDP time-outs: ours $U_OURSTO, opentracker $U_OTTO)"
