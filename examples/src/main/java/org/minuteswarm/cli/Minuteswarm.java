@@ -5,6 +5,7 @@ import org.minuteswarm.agent.ListenCommand;
 import org.minuteswarm.bench.BenchCommand;
 import org.minuteswarm.channel.ManifestException;
 import org.minuteswarm.segmenter.BroadcastCommand;
+import org.minuteswarm.tracker.TrackerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "minuteswarm", mixinStandardHelpOptions = true, version = "minuteswarm 0.1.0",
         description = "Live streaming over BitTorrent by minute swarming.",
-        subcommands = {BroadcastCommand.class, ListenCommand.class, BenchCommand.class})
+        subcommands = {BroadcastCommand.class, ListenCommand.class, BenchCommand.class, TrackerCommand.class})
 public final class Minuteswarm implements Runnable {
     /** Exit code for a wrong command line. */
     static final int USAGE = 2;

@@ -116,6 +116,7 @@ public final class SwarmFixture implements AutoCloseable {
         private long bitsPerSecond = 1_000_000;
         private long originUploadBytesPerSecond;
         private long listenerUploadBytesPerSecond;
+        private java.net.URI tracker;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -158,6 +159,12 @@ public final class SwarmFixture implements AutoCloseable {
             return this;
         }
 
+        /** Publishes to a standalone tracker (http://HOST:PORT) instead of the broadcaster's embedded one. */
+        public Builder tracker(java.net.URI standalone) {
+            this.tracker = standalone;
+            return this;
+        }
+
         public SwarmFixture start() throws IOException, ManifestException {
             SwarmFixture f = new SwarmFixture(this);
             try {
@@ -173,7 +180,7 @@ public final class SwarmFixture implements AutoCloseable {
     private void startAll() throws IOException, ManifestException {
         SwarmConfig originSwarm = withCap(SwarmConfig.loopback(), spec.originUploadBytesPerSecond);
         BroadcastConfig config = BroadcastConfig.loopback("fixture", spec.segmentDuration, spec.window,
-                spec.dir.resolve("broadcaster")).withSwarm(originSwarm);
+                spec.dir.resolve("broadcaster")).withSwarm(originSwarm).withTracker(spec.tracker);
         broadcaster = Broadcaster.start(config, SyntheticTs.liveFeed(spec.bitsPerSecond, 42, clock), clock);
         broadcaster.onPublished(d -> {
             publishedAt.put(d.sequence(), clock.instant());

@@ -44,9 +44,10 @@ public final class BroadcastCommand implements Callable<Integer> {
             description = "segments kept published and seeded (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--http-port", paramLabel = "P", defaultValue = "7070",
-            description = "port of the embedded tracker and channel API; 0 = any free port (default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "P",
+            description = "port of the embedded tracker, channel API and /status; 0 = any free port "
+                    + "(default: 7070, or any free port with --tracker).")
+    Integer httpPort;
 
     @Option(names = "--peer-port", paramLabel = "P", defaultValue = "6881",
             description = "BitTorrent peer port; 0 = any free port (default: ${DEFAULT-VALUE}).")
@@ -61,6 +62,11 @@ public final class BroadcastCommand implements Callable<Integer> {
             description = "announce URL to put in the segment torrents instead of the embedded tracker's (repeatable; "
                     + "the first is used).")
     List<URI> announce = new ArrayList<>();
+
+    @Option(names = "--tracker", paramLabel = "URL",
+            description = "publish the channel to a standalone 'minuteswarm tracker' at http://HOST:PORT instead of "
+                    + "embedding one; the channel URL then points there.")
+    URI tracker;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "host name or address listeners reach this machine at; goes into the channel URL "
@@ -97,8 +103,8 @@ public final class BroadcastCommand implements Callable<Integer> {
         InetAddress bindAddress = bindAddress();
         Path dir = dataDir != null ? dataDir : Path.of("minuteswarm-data", "broadcast-" + channel);
         BroadcastConfig config = new BroadcastConfig(channel, Duration.ofSeconds(segmentSeconds), window, host,
-                bindAddress, httpPort, SwarmConfig.defaults(bindAddress, peerPort)
-                .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, announce, null);
+                bindAddress, httpPort != null ? httpPort : tracker != null ? 0 : BroadcastConfig.DEFAULT_HTTP_PORT, SwarmConfig.defaults(bindAddress, peerPort)
+                .withMaxUploadBytesPerSecond(UploadRate.parseBytesPerSecond(maxUpload)), dir, announce, null, tracker);
         Clock clock = Clock.systemUTC();
         Feed feed = Feeds.open(input, loop, clock);
         Broadcaster broadcaster;

@@ -17,9 +17,12 @@ import org.minuteswarm.seeder.SwarmConfig;
  * @param bind      the address the HTTP server listens on
  * @param announce  extra announce URLs; empty means the embedded tracker's {@code /announce}
  * @param linger    how long to keep seeding after the feed ends, so listeners get the last segments
+ * @param tracker   a standalone tracker to publish the channel to ({@code minuteswarm tracker}), or
+ *                  null to embed one on {@code httpPort}
  */
 public record BroadcastConfig(String channel, Duration segmentDuration, int window, String host, InetAddress bind,
-                              int httpPort, SwarmConfig swarm, Path dataDir, List<URI> announce, Duration linger) {
+                              int httpPort, SwarmConfig swarm, Path dataDir, List<URI> announce, Duration linger,
+                              URI tracker) {
     public static final int DEFAULT_HTTP_PORT = 7070;
     public static final int DEFAULT_PEER_PORT = 6881;
     public static final int DEFAULT_WINDOW = 10;
@@ -48,6 +51,20 @@ public record BroadcastConfig(String channel, Duration segmentDuration, int wind
             }
         }
         linger = linger == null ? segmentDuration.multipliedBy(2) : linger;
+        if (tracker != null && (!"http".equalsIgnoreCase(tracker.getScheme()) || tracker.getHost() == null)) {
+            throw new IllegalArgumentException("--tracker must be http://HOST:PORT of a 'minuteswarm tracker': " + tracker);
+        }
+    }
+
+    /** With the embedded tracker. */
+    public BroadcastConfig(String channel, Duration segmentDuration, int window, String host, InetAddress bind,
+                           int httpPort, SwarmConfig swarm, Path dataDir, List<URI> announce, Duration linger) {
+        this(channel, segmentDuration, window, host, bind, httpPort, swarm, dataDir, announce, linger, null);
+    }
+
+    public BroadcastConfig withTracker(URI standalone) {
+        return new BroadcastConfig(channel, segmentDuration, window, host, bind, httpPort, swarm, dataDir, announce,
+                linger, standalone);
     }
 
     /** For tests: 127.0.0.1 everywhere, ephemeral ports. */
@@ -58,6 +75,7 @@ public record BroadcastConfig(String channel, Duration segmentDuration, int wind
     }
 
     public BroadcastConfig withSwarm(SwarmConfig s) {
-        return new BroadcastConfig(channel, segmentDuration, window, host, bind, httpPort, s, dataDir, announce, linger);
+        return new BroadcastConfig(channel, segmentDuration, window, host, bind, httpPort, s, dataDir, announce, linger,
+                tracker);
     }
 }

@@ -31,6 +31,7 @@ import org.minuteswarm.seeder.RollingWindow;
 import org.minuteswarm.seeder.SwarmRuntime;
 import org.minuteswarm.tracker.TrackerConfig;
 import org.minuteswarm.tracker.TrackerHttpServer;
+import org.minuteswarm.tracker.TrackerPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,8 @@ public final class Broadcaster implements AutoCloseable {
     private RollingWindow window;
     private PublishedChannel channel;
     private TrackerHttpServer tracker;
+    private TrackerPublisher publisher;
+    private java.util.concurrent.ExecutorService publishing;
     private Segmenter segmenter;
     private Thread segmenterThread;
     private ChannelUrl channelUrl;
@@ -102,10 +105,29 @@ public final class Broadcaster implements AutoCloseable {
         // the audience trades the rest.
         runtime = SwarmRuntime.start(config.swarm().withOriginSpreading(true));
         String base = "http://" + hostLiteral(config.host()) + ":" + tracker.port();
-        URI announce = config.announce().isEmpty() ? URI.create(base + "/announce") : config.announce().get(0);
+        URI announce;
+        if (config.tracker() != null) {
+            publisher = new TrackerPublisher(config.tracker());
+            announce = publisher.announceUri();
+            channelUrl = new ChannelUrl(publisher.base(), config.channel(), identity.key());
+        } else {
+            announce = URI.create(base + "/announce");
+            channelUrl = ChannelUrl.parse(base + "/channels/" + config.channel() + "?key=" + identity.key().text());
+        }
+        if (!config.announce().isEmpty()) {
+            announce = config.announce().get(0);
+        }
         window = new RollingWindow(runtime, announce, config.window());
         channel.attach(window);
-        channelUrl = ChannelUrl.parse(base + "/channels/" + config.channel() + "?key=" + identity.key().text());
+        if (publisher != null) {
+            publishToTracker(); // fail now, with one line, if the tracker is unreachable or refuses this key
+            publishing = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "broadcast-publish");
+                t.setDaemon(true);
+                return t;
+            });
+            channel.onPublished(d -> publishing.execute(this::publishQuietly));
+        }
         Files.writeString(config.dataDir().resolve("channel.url"), channelUrl + "\n", StandardCharsets.UTF_8);
 
         Path workDir = config.dataDir().resolve("cutting");
@@ -120,6 +142,28 @@ public final class Broadcaster implements AutoCloseable {
         log.info("broadcasting channel {} from {} (http port {}, peer port {}, {} s segments, window {})",
                 config.channel(), feed.describe(), tracker.port(), runtime.peerPort(),
                 config.segmentDuration().toSeconds(), config.window());
+    }
+
+    /** Pushes the signed manifest and whichever window torrents the standalone tracker lacks. */
+    private void publishToTracker() throws IOException {
+        Map<Long, byte[]> torrents = new java.util.HashMap<>();
+        for (RollingWindow.Entry e : window.entries()) {
+            torrents.put(e.sequence(), e.torrent().bytes());
+        }
+        try {
+            publisher.publish(channel.current(), torrents);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing to " + config.tracker());
+        }
+    }
+
+    private void publishQuietly() {
+        try {
+            publishToTracker();
+        } catch (IOException e) {
+            log.warn("cannot publish to the tracker (next segment retries): {}", e.getMessage());
+        }
     }
 
     private void cut(Feed feed) {
@@ -236,6 +280,9 @@ public final class Broadcaster implements AutoCloseable {
     public void close() {
         closed = true;
         ticker.shutdownNow();
+        if (publishing != null) {
+            publishing.shutdownNow();
+        }
         if (segmenter != null) {
             segmenter.close();
         }
