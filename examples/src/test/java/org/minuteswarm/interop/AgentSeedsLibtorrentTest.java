@@ -60,7 +60,6 @@ class AgentSeedsLibtorrentTest {
         run(dir, 1);
     }
 
-    @org.junit.jupiter.api.Disabled("bt 1.10 keeps a closed connection's message handlers (bt #255): being fixed in the seeder")
     @Test
     @Timeout(90)
     void ourSeedReconnectingToTheSameListenerStillSendsEachBlockOnce(@TempDir Path dir) throws Exception {

@@ -24,20 +24,13 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>An offer stays open until the peer has been sent all of the piece or announces that it has it; then the
  * peer is offered the next one, so the origin's upload never runs dry while peers still lack pieces. At most
- * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer, and an offer left unserved for
- * {@link #OFFER_TIMEOUT_NANOS} is withdrawn: bt claims up to three pieces per connection and
+ * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer: bt claims up to three pieces per connection and
  * needs one more in sight when it finishes one. Peers are keyed by bt's Peer object, which is one per
  * connection.
  */
 @Singleton
 final class OriginSpreading {
     static final int OPEN_OFFERS_PER_PEER = 4;
-    /**
-     * An offer the peer has not been served a byte of for this long is withdrawn, so the piece can go to
-     * another peer: a peer whose pieces are all claimed elsewhere may never ask for it, and while pieces are
-     * unsent an open offer is the only way that piece leaves the origin (a 34-s whole-swarm stall without it).
-     */
-    static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
 
     private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
 
@@ -144,12 +137,12 @@ final class OriginSpreading {
                 }
                 order.add(piece);
             }
-            Offer offer = state.open.get(piece);
-            if (offer != null) {
-                offer.bytes += bytes;
-                offer.lastNanos = System.nanoTime();
-                if (offer.bytes >= pieceBytes(piece)) {
+            Long served = state.open.get(piece);
+            if (served != null) {
+                if (served + bytes >= pieceBytes(piece)) {
                     close(state, piece);
+                } else {
+                    state.open.put(piece, served + bytes);
                 }
             }
         }
@@ -162,14 +155,6 @@ final class OriginSpreading {
 
         synchronized List<Integer> newOffers(Peer peer) {
             PeerState state = peer(peer);
-            long now = System.nanoTime();
-            state.open.entrySet().removeIf(e -> {
-                boolean stale = now - e.getValue().lastNanos > OFFER_TIMEOUT_NANOS;
-                if (stale) {
-                    inFlight[e.getKey()]--;
-                }
-                return stale;
-            });
             List<Integer> offers = List.of();
             while (state.open.size() < OPEN_OFFERS_PER_PEER) {
                 int piece = choose(state);
@@ -181,7 +166,7 @@ final class OriginSpreading {
                 }
                 offers.add(piece);
                 state.offered.set(piece);
-                state.open.put(piece, new Offer(now));
+                state.open.put(piece, 0L);
                 inFlight[piece]++;
             }
             return offers;
@@ -237,16 +222,6 @@ final class OriginSpreading {
         final BitSet has = new BitSet();
         final BitSet offered = new BitSet();
         final BitSet started = new BitSet();
-        final Map<Integer, Offer> open = new HashMap<>();
-    }
-
-    /** An open offer: bytes of the piece sent so far, and when the offer was made or last served. */
-    private static final class Offer {
-        long bytes;
-        long lastNanos;
-
-        Offer(long nanos) {
-            this.lastNanos = nanos;
-        }
+        final Map<Integer, Long> open = new HashMap<>(); // piece -> bytes sent of it
     }
 }

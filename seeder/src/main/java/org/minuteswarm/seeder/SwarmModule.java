@@ -5,6 +5,7 @@ import bt.module.BitTorrentProtocol;
 import bt.module.PeerConnectionSelector;
 import bt.module.ServiceModule;
 import bt.net.DataReceiver;
+import bt.net.IMessageDispatcher;
 import bt.net.IConnectionHandlerFactory;
 import bt.net.IPeerConnectionFactory;
 import bt.net.PeerConnectionFactory;
@@ -55,6 +56,9 @@ final class SwarmModule implements Module {
         binder.bind(UploadThrottle.class).toInstance(throttle);
         binder.bind(SegmentDeadlines.class).toInstance(deadlines);
         binder.bind(OriginSpreading.class).in(Singleton.class);
+        // bt 1.10 never drops a closed connection's message handlers: a reconnect to the same peer port
+        // answered every request twice (fixed upstream in #255, unreleased). Ours keys them by connection.
+        binder.bind(IMessageDispatcher.class).to(ConnectionMessageDispatcher.class).asEagerSingleton();
         // bt #252: registrations done by the selector thread itself instead of a lock spin.
         binder.bind(DataReceiver.class).to(QueuedDataReceiver.class).asEagerSingleton();
         // Counts piece data served to peers (bt undercounts); UploadScheduler caps it.
@@ -78,9 +82,10 @@ final class SwarmModule implements Module {
     @Provides
     @Singleton
     DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
-                          BlockCache blocks, Config config, EventSource events, OriginSpreading spreading) {
+                          BlockCache blocks, Config config, EventSource events, OriginSpreading spreading,
+                          DispatchSignal signal) {
         return new UploadScheduler(new DefaultDataWorker(lifecycle, torrents, verifier, blocks, config), throttle,
-                deadlines, spreading, events, lifecycle, config);
+                deadlines, spreading, events, lifecycle, config, signal);
     }
 
     /** bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's. */

@@ -38,14 +38,16 @@ final class UploadScheduler implements DataWorker {
     private final Map<TorrentId, ArrayDeque<Pending>> queues = new HashMap<>(); // guarded by this
     private final Thread thread;
     private volatile boolean shutdown;
+    private final DispatchSignal signal;
 
     private record Pending(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length,
                            CompletableFuture<BlockRead> result) {
     }
 
     UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
-                    EventSource events, IRuntimeLifecycleBinder lifecycle, Config config) {
+                    EventSource events, IRuntimeLifecycleBinder lifecycle, Config config, DispatchSignal signal) {
         this.bt = bt;
+        this.signal = signal;
         this.throttle = throttle;
         this.deadlines = deadlines;
         this.spreading = spreading;
@@ -80,7 +82,10 @@ final class UploadScheduler implements DataWorker {
     private CompletableFuture<BlockRead> release(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
                                                  int length) {
         spreading.served(torrentId, peer, pieceIndex, length);
-        return bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
+        read.whenComplete((block, error) -> signal.wakeUp());
+        return read;
     }
 
     @Override

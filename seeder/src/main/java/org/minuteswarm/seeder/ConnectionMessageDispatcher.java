@@ -1,0 +1,263 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.IMessageDispatcher;
+import bt.net.IPeerConnectionPool;
+import bt.net.PeerConnection;
+import bt.protocol.Message;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentRegistry;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime's message dispatcher (bt's {@link IMessageDispatcher}): one thread that reads each peer
+ * connection's messages into its consumers and sends what its suppliers produce. Replaces bt 1.10's
+ * MessageDispatcher for two reasons.
+ *
+ * <p><b>Handlers belong to a connection, not to an address.</b> bt 1.10 files handlers under the
+ * {@link ConnectionKey} (peer address, remote port, torrent) and never removes them (bt #255, fixed on bt's
+ * master after 1.10). When bt connects a second time to the same listen port of a peer for the same torrent,
+ * the key is the same, the new connection's handlers are added next to the dead one's, and each message is
+ * handled twice: every Request is answered with two Pieces. Here the handlers of a key are bound to the
+ * {@link PeerConnection} that was in the pool when they were added; they are dropped when bt reports the
+ * peer disconnected, or as soon as that connection is closed or is no longer the pool's connection for the
+ * key. Handlers added for a key whose pool connection is a different one replace the stale ones.
+ *
+ * <p><b>The thread parks instead of spinning.</b> bt's loop starts its next pass at once whenever a message
+ * moved, and a supplier gives one message per pass, so a busy runtime scans every connection of every
+ * torrent in a tight loop. Here a pass drains each supplier (up to {@link #MAX_MESSAGES_PER_PASS}; only a
+ * supplier that hit that cap makes the next pass start at once), then the thread parks: {@link #BUSY_WAIT}
+ * after a pass that moved messages, else from {@link #FIRST_IDLE_WAIT} doubling up to the configured max
+ * message processing interval (bt's idle back-off, 100 ms by default), cut short by {@link DispatchSignal}
+ * when something queued a message to send (a block read for a peer, a verified piece's HAVE, a new
+ * connection). Passes are at least {@link #MIN_PASS_INTERVAL} apart. Incoming data does not wake the
+ * thread (see {@link DispatchSignal} for the measurement): as with bt's loop, it waits for the next pass.
+ *
+ * <p>As in bt, all consumers are called, then all suppliers, on this one thread: {@link PieceDispatch} and
+ * {@link PieceOffers} rely on that.
+ */
+@Singleton
+final class ConnectionMessageDispatcher implements IMessageDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionMessageDispatcher.class);
+    /** Messages taken from one supplier in one pass, so that one busy connection cannot hold up the others. */
+    static final int MAX_MESSAGES_PER_PASS = 32;
+    /** Wait after a pass that moved messages, unless signalled sooner: lets cross-connection effects settle. */
+    static final long BUSY_WAIT = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Shortest time from one pass to the next, unless a supplier had more than it could give in a pass. */
+    static final long MIN_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(2);
+    /**
+     * First wait after a pass that moved nothing, doubled after each further such pass up to the configured max
+     * message processing interval (bt's loop backs off from 1 ms instead, but spins while messages move).
+     */
+    static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final IPeerConnectionPool pool;
+    private final TorrentRegistry torrents;
+    private final DispatchSignal signal;
+    private final long maxIdleWait;
+    private final ConcurrentMap<ConnectionKey, Handlers> handlers = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean shutdown;
+    /** Messages moved in the current pass; dispatcher thread only. */
+    private int moved;
+    /** Whether a supplier gave the maximum in the current pass (it may have more); dispatcher thread only. */
+    private boolean more;
+
+    /** The consumers and suppliers of one peer connection. */
+    private static final class Handlers {
+        /** The pool's connection when the first handler was added; null if there was none (then never used). */
+        final PeerConnection connection;
+        final CopyOnWriteArrayList<Consumer<Message>> consumers = new CopyOnWriteArrayList<>();
+        final CopyOnWriteArrayList<Supplier<Message>> suppliers = new CopyOnWriteArrayList<>();
+
+        Handlers(PeerConnection connection) {
+            this.connection = connection;
+        }
+    }
+
+    @Inject
+    ConnectionMessageDispatcher(IRuntimeLifecycleBinder lifecycle, IPeerConnectionPool pool, TorrentRegistry torrents,
+                                EventSource events, DispatchSignal signal, Config config) {
+        this.pool = pool;
+        this.torrents = torrents;
+        this.signal = signal;
+        this.maxIdleWait = Math.max(FIRST_IDLE_WAIT, config.getMaxMessageProcessingInterval().toNanos());
+        this.thread = new Thread(this::run, "seeder.message-dispatcher-" + config.getAcceptorPort());
+        thread.setDaemon(true);
+        signal.bind(thread);
+        events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
+        events.onPieceVerified(null, e -> signal.wakeUp()); // PieceConsumer has queued its HAVE by now
+        lifecycle.onStartup("Start minuteswarm message dispatcher", thread::start);
+        lifecycle.onShutdown("Stop minuteswarm message dispatcher", this::shutdown);
+    }
+
+    @Override
+    public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
+        Handlers h = handlersOf(key);
+        h.consumers.addIfAbsent(consumer);
+        signal.wakeUp();
+    }
+
+    @Override
+    public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
+        Handlers h = handlersOf(key);
+        h.suppliers.addIfAbsent(supplier);
+        signal.wakeUp();
+    }
+
+    /** The handlers of the key's current connection: those of an earlier connection are replaced. */
+    private Handlers handlersOf(ConnectionKey key) {
+        PeerConnection current = pool.getConnection(key);
+        return handlers.compute(key, (k, h) -> h != null && h.connection == current ? h : new Handlers(current));
+    }
+
+    /** bt purged the key's connection from its pool (its event fires before another can take the key). */
+    private void disconnected(ConnectionKey key) {
+        handlers.computeIfPresent(key, (k, h) -> isLive(k, h) ? h : null);
+    }
+
+    private boolean isLive(ConnectionKey key, Handlers h) {
+        return h.connection != null && !h.connection.isClosed() && pool.getConnection(key) == h.connection;
+    }
+
+    /** Number of connections with handlers; for tests. */
+    int connectionCount() {
+        return handlers.size();
+    }
+
+    private void run() {
+        long idleWait = FIRST_IDLE_WAIT;
+        Map<TorrentId, Boolean> active = new HashMap<>();
+        while (!shutdown) {
+            long passStart = System.nanoTime();
+            signal.clear();
+            active.clear();
+            moved = 0;
+            more = false;
+            try {
+                consumeAll(active);
+                produceAll(active);
+            } catch (RuntimeException e) {
+                LOG.error("message dispatcher pass failed", e);
+            }
+            if (more) {
+                idleWait = FIRST_IDLE_WAIT;
+                continue;
+            }
+            if (moved > 0 || signal.isPending()) {
+                idleWait = FIRST_IDLE_WAIT;
+                signal.await(BUSY_WAIT);
+            } else {
+                signal.await(idleWait);
+                idleWait = Math.min(idleWait * 2, maxIdleWait);
+            }
+            // Signals come in bursts (a block read per request): take them together.
+            for (long gap; (gap = passStart + MIN_PASS_INTERVAL - System.nanoTime()) > 0 && !shutdown; ) {
+                LockSupport.parkNanos(this, gap);
+            }
+        }
+    }
+
+    private boolean isActive(TorrentId id, Map<TorrentId, Boolean> active) {
+        return active.computeIfAbsent(id, torrents::isSupportedAndActive);
+    }
+
+    /** Reads every live connection's messages into its consumers. */
+    private void consumeAll(Map<TorrentId, Boolean> active) {
+        for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
+            ConnectionKey key = e.getKey();
+            Handlers h = e.getValue();
+            if (!isLive(key, h)) {
+                handlers.remove(key, h);
+                continue;
+            }
+            if (h.consumers.isEmpty() || !isActive(key.getTorrentId(), active)) {
+                continue;
+            }
+            for (;;) {
+                Message message;
+                try {
+                    message = h.connection.readMessageNow();
+                } catch (Exception ex) {
+                    LOG.error("Error when reading message from peer connection: {}", key.getPeer(), ex);
+                    break;
+                }
+                if (message == null) {
+                    break;
+                }
+                moved++;
+                for (Consumer<Message> consumer : h.consumers) {
+                    try {
+                        consumer.accept(message);
+                    } catch (Exception ex) {
+                        LOG.warn("Error in message consumer", ex);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends what every live connection's suppliers produce, each until it has nothing or gave the maximum. */
+    private void produceAll(Map<TorrentId, Boolean> active) {
+        for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
+            ConnectionKey key = e.getKey();
+            Handlers h = e.getValue();
+            if (!isLive(key, h)) {
+                handlers.remove(key, h);
+                continue;
+            }
+            if (!isActive(key.getTorrentId(), active)) {
+                continue;
+            }
+            for (Supplier<Message> supplier : h.suppliers) {
+                int n = 0;
+                while (n < MAX_MESSAGES_PER_PASS && !h.connection.isClosed()) {
+                    Message message;
+                    try {
+                        message = supplier.get();
+                    } catch (Exception ex) {
+                        LOG.warn("Error in message supplier", ex);
+                        break;
+                    }
+                    if (message == null) {
+                        break;
+                    }
+                    n++;
+                    try {
+                        h.connection.postMessage(message);
+                    } catch (Exception ex) {
+                        LOG.error("Error when writing message", ex);
+                    }
+                }
+                moved += n;
+                more |= n == MAX_MESSAGES_PER_PASS;
+            }
+        }
+    }
+
+    private void shutdown() {
+        shutdown = true;
+        signal.wakeUp();
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
