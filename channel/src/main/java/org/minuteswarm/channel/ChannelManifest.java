@@ -14,12 +14,29 @@ import java.util.Objects;
  * which is what the channel key signs (see {@link SignedManifest}).
  */
 public record ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
-                              List<SegmentDescriptor> segments) {
+                              List<SegmentDescriptor> segments, String media) {
+    /** The channel's media format: MPEG-TS (the default, not written), or MP3 / AAC-ADTS audio. */
+    public static final String MEDIA_TS = "ts";
+    public static final String MEDIA_MP3 = "mp3";
+    public static final String MEDIA_AAC = "aac";
+
     /** Format version; a listener refuses versions it does not know. */
     public static final long FORMAT = 1;
 
+    /** An MPEG-TS channel. */
+    public ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
+                           List<SegmentDescriptor> segments) {
+        this(name, key, segmentDuration, issuedAt, segments, MEDIA_TS);
+    }
+
     public ChannelManifest {
         ChannelName.validate(name);
+        if (media == null) {
+            media = MEDIA_TS;
+        }
+        if (!media.equals(MEDIA_TS) && !media.equals(MEDIA_MP3) && !media.equals(MEDIA_AAC)) {
+            throw new IllegalArgumentException("unknown media format " + media);
+        }
         Objects.requireNonNull(key, "key");
         if (segmentDuration == null || segmentDuration.toMillis() < 1) {
             throw new IllegalArgumentException("segment duration must be at least 1 ms");
@@ -32,6 +49,20 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
                         + segments.get(i - 1).sequence() + " then " + segments.get(i).sequence());
             }
         }
+    }
+
+    /** The file extension of this channel's segments, e.g. {@code .ts}. */
+    public String extension() {
+        return "." + media;
+    }
+
+    /** The HTTP Content-Type of this channel's media. */
+    public String contentType() {
+        return switch (media) {
+            case MEDIA_MP3 -> "audio/mpeg";
+            case MEDIA_AAC -> "audio/aac";
+            default -> "video/mp2t";
+        };
     }
 
     /** The live edge's sequence number, or -1 while the window is empty. */
@@ -61,6 +92,9 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
             list.add(seg);
         }
         doc.put("segments", list);
+        if (!media.equals(MEDIA_TS)) {
+            doc.put("media", media);
+        }
         return Bencode.encode(doc);
     }
 
@@ -85,7 +119,8 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
             }
             ChannelManifest manifest = new ChannelManifest(text(doc, "channel"), ChannelKey.ofRaw(bytes(doc, "key")),
                     Duration.ofMillis(number(doc, "segment duration ms")),
-                    Instant.ofEpochMilli(number(doc, "issued ms")), segments);
+                    Instant.ofEpochMilli(number(doc, "issued ms")), segments,
+                    doc.containsKey("media") ? text(doc, "media") : MEDIA_TS);
             if (!java.util.Arrays.equals(manifest.encode(), bytes)) {
                 throw new ManifestException("manifest is not in canonical form");
             }

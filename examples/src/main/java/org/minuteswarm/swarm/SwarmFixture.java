@@ -117,6 +117,7 @@ public final class SwarmFixture implements AutoCloseable {
         private long originUploadBytesPerSecond;
         private long listenerUploadBytesPerSecond;
         private java.net.URI tracker;
+        private Duration lateGrace;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -159,6 +160,12 @@ public final class SwarmFixture implements AutoCloseable {
             return this;
         }
 
+        /** How late a segment may arrive (a stall) before agents skip it; default one segment duration. */
+        public Builder lateGrace(Duration grace) {
+            this.lateGrace = grace;
+            return this;
+        }
+
         /** Publishes to a standalone tracker (http://HOST:PORT) instead of the broadcaster's embedded one. */
         public Builder tracker(java.net.URI standalone) {
             this.tracker = standalone;
@@ -192,7 +199,13 @@ public final class SwarmFixture implements AutoCloseable {
         });
         for (int i = 0; i < spec.listeners; i++) {
             Listener l = new Listener(i, clock);
-            AgentConfig agentConfig = AgentConfig.loopback(broadcaster.channelUrl(), spec.dir.resolve("listener-" + i))
+            AgentConfig base = AgentConfig.loopback(broadcaster.channelUrl(), spec.dir.resolve("listener-" + i));
+            // Tests check bytes, not timing: on a loaded 2-core CI machine a late segment may stall for up
+            // to a segment duration instead of being skipped (the CLI default is half of one).
+            base = new AgentConfig(base.channel(), base.playBind(), base.playPort(), base.swarm(), base.dataDir(),
+                    base.seedWindow(), spec.lateGrace != null ? spec.lateGrace : spec.segmentDuration,
+                    base.longPollWait(), base.from());
+            AgentConfig agentConfig = base
                     .withSeedWindow(spec.seedWindow)
                     .withSwarm(withCap(SwarmConfig.loopback(), spec.listenerUploadBytesPerSecond));
             l.agent = ListenerAgent.start(agentConfig, clock, l);

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +49,6 @@ class AudioFeedTest {
 
     @Test
     @Timeout(90)
-    @Disabled("bug: an MP3 channel's /playlist.m3u8 lists segments/N.ts (served as video/mp2t) holding raw MP3 "
-            + "frames; ffmpeg's HLS client refuses them: 'detected format mp3 extension mp2,mp3,m2a,mpa mismatches "
-            + "allowed extensions in url .../segments/0.ts', 'Error when loading first segment'. Name audio segments "
-            + "by their format (N.mp3 / N.aac, audio/mpeg / audio/aac) in the playlist and /segments/")
     void mp3FeedPlaysOverHls(@TempDir Path dir) throws Exception {
         check(dir, "mp3", 1152, MP3, true);
     }

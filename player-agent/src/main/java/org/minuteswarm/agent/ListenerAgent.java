@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +59,8 @@ public final class ListenerAgent implements AutoCloseable {
     private PlaybackServer server;
     private volatile boolean closed;
     private volatile long startSequence = -1;
+    /** How long a segment spreads before the agent starts on it (see Playout.setMinimumLead). */
+    private volatile Duration lead = MAX_LEAD;
     /** Segments below this were played or skipped: never joined again. */
     private volatile long floor = -1;
     private long lastDown;
@@ -106,7 +109,7 @@ public final class ListenerAgent implements AutoCloseable {
         Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration().dividedBy(2);
         runtime = SwarmRuntime.start(config.swarm());
         playout = new Playout(library, clock, grace, this::afterSegment);
-        Duration lead = first.segmentDuration().compareTo(MAX_LEAD) < 0 ? first.segmentDuration() : MAX_LEAD;
+        lead = first.segmentDuration().compareTo(MAX_LEAD) < 0 ? first.segmentDuration() : MAX_LEAD;
         playout.setMinimumLead(lead);
         for (AgentListener l : initial) {
             playout.addListener(l);
@@ -115,6 +118,15 @@ public final class ListenerAgent implements AutoCloseable {
         server = PlaybackServer.start(new InetSocketAddress(config.playBind(), config.playPort()), playout, library,
                 this::status);
         startSequence = first.latestSequence() >= 0 ? config.from().resolve(first, clock.instant()) : 0;
+        if (config.from().isLive() && first.segments().size() >= 2) {
+            // A live edge published less than a lead ago is still spreading: start one back, with a
+            // segment the swarm already holds, so playback starts at once and the edge has time.
+            SegmentDescriptor edge = first.segments().get(first.segments().size() - 1);
+            Instant published = edge.startTime().plus(edge.duration());
+            if (Duration.between(published, clock.instant()).compareTo(lead) < 0) {
+                startSequence = first.segments().get(first.segments().size() - 2).sequence();
+            }
+        }
         if (!config.from().isLive() && first.latestSequence() >= 0) {
             log.info("time-shift: starting at segment {} ({} behind the live edge)", startSequence,
                     first.latestSequence() - startSequence);
@@ -135,7 +147,8 @@ public final class ListenerAgent implements AutoCloseable {
             if (d.sequence() < from) {
                 continue;
             }
-            LocalSegment segment = new LocalSegment(d, segmentDir.resolve(d.sequence() + ".ts"));
+            LocalSegment segment = new LocalSegment(d, segmentDir.resolve(d.sequence() + manifest.extension()),
+                    manifest.media());
             if (library.add(segment)) {
                 fetcher.execute(() -> join(segment));
             }
@@ -165,7 +178,11 @@ public final class ListenerAgent implements AutoCloseable {
             }
             // Deadline order: when capped, peers serve the segment that plays soonest first.
             // The segment playback starts with is fetched in play order (fast start); the rest rarest-first.
-            boolean startsPlayback = playout.segmentsPlayed() == 0 && playout.playingSequence() < 0
+            // Only a segment that has had a lead's time to spread: a fresh one is still coming from the
+            // origin, which offers its pieces out of order (spreading), so play order would stall on it.
+            Instant published = segment.descriptor.startTime().plus(segment.descriptor.duration());
+            boolean spread = Duration.between(published, clock.instant()).compareTo(lead) >= 0;
+            boolean startsPlayback = spread && playout.segmentsPlayed() == 0 && playout.playingSequence() < 0
                     && seq == Math.max(startSequence, library.nextAfter(startSequence - 1));
             SegmentSwarm swarm = startsPlayback
                     ? runtime.downloadInPlayOrder(torrent, segment.file, segment.descriptor.startTime())

@@ -12,9 +12,25 @@ final class LocalSegment {
     private volatile boolean failed;
     private volatile long completedAtMillis = -1;
 
+    /** The channel's media format (ChannelManifest.MEDIA_*): names the file and sets the Content-Type. */
+    final String media;
+
     LocalSegment(SegmentDescriptor descriptor, Path file) {
+        this(descriptor, file, org.minuteswarm.channel.ChannelManifest.MEDIA_TS);
+    }
+
+    LocalSegment(SegmentDescriptor descriptor, Path file, String media) {
         this.descriptor = descriptor;
         this.file = file;
+        this.media = media;
+    }
+
+    String contentType() {
+        return switch (media) {
+            case "mp3" -> "audio/mpeg";
+            case "aac" -> "audio/aac";
+            default -> "video/mp2t";
+        };
     }
 
     long sequence() {

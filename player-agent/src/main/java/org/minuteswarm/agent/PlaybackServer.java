@@ -8,6 +8,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -82,12 +83,12 @@ final class PlaybackServer implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
-            if (path.equals("/stream.ts")) {
+            if (path.equals("/stream.ts") || path.equals("/stream.mp3") || path.equals("/stream.aac")) {
                 stream(exchange);
             } else if (path.equals("/playlist.m3u8")) {
                 send(exchange, 200, "application/vnd.apple.mpegurl", playlist());
-            } else if (path.startsWith("/segments/") && path.endsWith(".ts")) {
-                segment(exchange, path.substring("/segments/".length(), path.length() - 3));
+            } else if (path.startsWith("/segments/") && path.lastIndexOf('.') > "/segments/".length()) {
+                segment(exchange, path.substring("/segments/".length(), path.lastIndexOf('.')));
             } else if (path.equals("/status")) {
                 send(exchange, 200, "application/json", JsonWriter.write(status.get()) + "\n");
             } else {
@@ -101,7 +102,8 @@ final class PlaybackServer implements AutoCloseable {
     }
 
     private void stream(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
+        List<LocalSegment> all = library.snapshot();
+        exchange.getResponseHeaders().set("Content-Type", all.isEmpty() ? "video/mp2t" : all.get(all.size() - 1).contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         if ("HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(200, -1);
@@ -154,7 +156,7 @@ final class PlaybackServer implements AutoCloseable {
                     .append(java.time.format.DateTimeFormatter.ISO_INSTANT.format(
                             s.descriptor.startTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)))
                     .append('\n');
-            entries.append(String.format(Locale.ROOT, "#EXTINF:%.3f,%nsegments/%d.ts%n", seconds, s.sequence()));
+            entries.append(String.format(Locale.ROOT, "#EXTINF:%.3f,%nsegments/%d.%s%n", seconds, s.sequence(), s.media));
         }
         // Entries that left the playlist: their discontinuities still count (RFC 8216 4.3.3.3).
         while (!numbering.isEmpty() && firstListed >= 0 && numbering.firstKey() < firstListed) {
@@ -186,7 +188,7 @@ final class PlaybackServer implements AutoCloseable {
             send(exchange, 404, "text/plain", "segment " + sequence + " is not here\n");
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "video/mp2t");
+        exchange.getResponseHeaders().set("Content-Type", s.contentType());
         long size = Files.size(s.file);
         if ("HEAD".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Content-Length", Long.toString(size));

@@ -138,6 +138,9 @@ class ListenerAgentTest {
         for (long s = 0; s <= 2; s++) {
             b.publish(s, SIZE);
         }
+        // Let the live edge spread for a segment duration (the agent's lead): a fresher edge would make it
+        // start one segment back, with a segment the swarm already holds.
+        Thread.sleep(SEGMENT.toMillis() + 100);
         RecordingListener listener = new RecordingListener();
         Script script = closing(new Script());
         for (long s = 2; s <= 3; s++) {
@@ -187,6 +190,7 @@ class ListenerAgentTest {
         TestBroadcaster b = broadcaster(SEGMENT);
         b.publish(0, SIZE);
         b.publish(1, SIZE);
+        Thread.sleep(SEGMENT.toMillis() + 100); // the live edge 1 has spread: agents start on it
         RecordingListener first = new RecordingListener();
         ListenerAgent a = agent(b, "a", AgentConfig.DEFAULT_SEED_WINDOW, null, first);
         first.await("completed", 1, 20_000);
@@ -385,6 +389,7 @@ class ListenerAgentTest {
         b.publish(0, SIZE);
         byte[] rewound = b.lastManifest();
         b.publish(1, SIZE);
+        Thread.sleep(segment.toMillis() + 100); // the live edge 1 has spread: the agent starts on it
         RecordingListener listener = new RecordingListener();
         Script script = closing(new Script());
         ListenerAgent[] agent = new ListenerAgent[1];

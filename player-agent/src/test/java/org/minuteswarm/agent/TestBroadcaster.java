@@ -103,7 +103,9 @@ final class TestBroadcaster implements AutoCloseable {
             origin.seed(served, other);
         }
         server.setTorrent(sequence, served.bytes());
-        window.add(new SegmentDescriptor(sequence, torrent.infoHash(), size, segmentDuration, Instant.now()));
+        // As a real broadcaster: the segment's media began one duration before it is published.
+        window.add(new SegmentDescriptor(sequence, torrent.infoHash(), size, segmentDuration,
+                Instant.now().minus(segmentDuration)));
         while (window.size() > WINDOW) {
             window.remove(0);
         }

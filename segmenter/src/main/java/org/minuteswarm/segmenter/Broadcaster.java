@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.commons.io.FileUtils;
 import org.minuteswarm.channel.ChannelIdentity;
+import org.minuteswarm.channel.ChannelManifest;
 import org.minuteswarm.channel.ChannelUrl;
 import org.minuteswarm.channel.JsonWriter;
 import org.minuteswarm.channel.SegmentDescriptor;
@@ -63,6 +64,7 @@ public final class Broadcaster implements AutoCloseable {
     private Thread segmenterThread;
     private ChannelUrl channelUrl;
     private volatile boolean closed;
+    private volatile String extension = ".ts";
     private long lastUp;
 
     private Broadcaster(BroadcastConfig config, Clock clock) {
@@ -186,7 +188,12 @@ public final class Broadcaster implements AutoCloseable {
 
     private void publish(CutSegment cut) throws IOException {
         long sequence = sequences.take();
-        Path file = segmentDir.resolve(sequence + ".ts");
+        String name = cut.file().getFileName().toString();
+        String media = name.endsWith(".mp3") ? ChannelManifest.MEDIA_MP3
+                : name.endsWith(".aac") ? ChannelManifest.MEDIA_AAC : ChannelManifest.MEDIA_TS;
+        extension = "." + media;
+        channel.media(media);
+        Path file = segmentFile(sequence);
         Files.move(cut.file(), file, StandardCopyOption.REPLACE_EXISTING);
         RollingWindow.Entry entry = window.publish(sequence, file, cut.duration(), cut.startTime());
         bytesPublished.addAndGet(entry.descriptor().sizeBytes());
@@ -215,7 +222,7 @@ public final class Broadcaster implements AutoCloseable {
 
     /** Where a published segment's file is while it is in the window. */
     public Path segmentFile(long sequence) {
-        return segmentDir.resolve(sequence + ".ts");
+        return segmentDir.resolve(sequence + extension);
     }
 
     public long originUploadedBytes() {

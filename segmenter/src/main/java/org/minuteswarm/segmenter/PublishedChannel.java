@@ -26,6 +26,7 @@ final class PublishedChannel implements ChannelDirectory {
     private final Duration segmentDuration;
     private final Clock clock;
     private volatile RollingWindow window;
+    private volatile String media = ChannelManifest.MEDIA_TS;
     private final List<Consumer<SegmentDescriptor>> publishListeners = new CopyOnWriteArrayList<>();
     private SignedManifest current;
 
@@ -34,6 +35,11 @@ final class PublishedChannel implements ChannelDirectory {
         this.identity = identity;
         this.segmentDuration = segmentDuration;
         this.clock = clock;
+    }
+
+    /** The channel's media format, known once the first segment is cut. */
+    void media(String format) {
+        this.media = format;
     }
 
     /** The tracker must be up (its port goes into the torrents) before the window exists. */
@@ -62,7 +68,7 @@ final class PublishedChannel implements ChannelDirectory {
             return;
         }
         List<SegmentDescriptor> segments = w.entries().stream().map(RollingWindow.Entry::descriptor).toList();
-        current = identity.sign(new ChannelManifest(name, identity.key(), segmentDuration, issued, segments));
+        current = identity.sign(new ChannelManifest(name, identity.key(), segmentDuration, issued, segments, media));
         notifyAll();
     }
 
