@@ -24,13 +24,20 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>An offer stays open until the peer has been sent all of the piece or announces that it has it; then the
  * peer is offered the next one, so the origin's upload never runs dry while peers still lack pieces. At most
- * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer: bt claims up to three pieces per connection and
+ * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer, and an offer left unserved for
+ * {@link #OFFER_TIMEOUT_NANOS} is withdrawn: bt claims up to three pieces per connection and
  * needs one more in sight when it finishes one. Peers are keyed by bt's Peer object, which is one per
  * connection.
  */
 @Singleton
 final class OriginSpreading {
     static final int OPEN_OFFERS_PER_PEER = 4;
+    /**
+     * The offers of a peer that has asked us for nothing and been sent nothing for this long are withdrawn, so the piece can go to
+     * another peer: a peer whose pieces are all claimed elsewhere may never ask for it, and while pieces are
+     * unsent an open offer is the only way that piece leaves the origin (a 34-s whole-swarm stall without it).
+     */
+    static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
 
     private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
 
@@ -67,6 +74,14 @@ final class OriginSpreading {
     List<Integer> newOffers(TorrentId torrentId, Peer peer) {
         Spread spread = spreads.get(torrentId);
         return spread == null ? List.of() : spread.newOffers(peer);
+    }
+
+    /** {@code peer} asked for a block of {@code piece} (it may wait in the upload queue): its offer is alive. */
+    void requested(TorrentId torrentId, Peer peer, int piece) {
+        Spread spread = spreads.get(torrentId);
+        if (spread != null) {
+            spread.requested(peer, piece);
+        }
     }
 
     /** A block of {@code piece} is being sent to {@code peer}. */
@@ -125,11 +140,19 @@ final class OriginSpreading {
             }
         }
 
+        synchronized void requested(Peer peer, int piece) {
+            PeerState state = peers.get(peer);
+            if (state != null) {
+                state.activeNanos = System.nanoTime();
+            }
+        }
+
         synchronized void served(Peer peer, int piece, int bytes) {
             if (piece < 0 || piece >= pieceCount) {
                 return;
             }
             PeerState state = peer(peer);
+            state.activeNanos = System.nanoTime();
             if (!state.started.get(piece)) {
                 state.started.set(piece);
                 if (sent[piece]++ == 0) {
@@ -137,12 +160,12 @@ final class OriginSpreading {
                 }
                 order.add(piece);
             }
-            Long served = state.open.get(piece);
-            if (served != null) {
-                if (served + bytes >= pieceBytes(piece)) {
+            Offer offer = state.open.get(piece);
+            if (offer != null) {
+                offer.bytes += bytes;
+                offer.lastNanos = System.nanoTime();
+                if (offer.bytes >= pieceBytes(piece)) {
                     close(state, piece);
-                } else {
-                    state.open.put(piece, served + bytes);
                 }
             }
         }
@@ -155,6 +178,17 @@ final class OriginSpreading {
 
         synchronized List<Integer> newOffers(Peer peer) {
             PeerState state = peer(peer);
+            long now = System.nanoTime();
+            // Only a peer that asks us for nothing at all: one busy with its other offers (bt requests at
+            // most three pieces per connection at a time, a capped origin serves them slowly) keeps them.
+            boolean idle = now - state.activeNanos > OFFER_TIMEOUT_NANOS;
+            state.open.entrySet().removeIf(e -> {
+                boolean stale = idle && now - e.getValue().lastNanos > OFFER_TIMEOUT_NANOS;
+                if (stale) {
+                    inFlight[e.getKey()]--;
+                }
+                return stale;
+            });
             List<Integer> offers = List.of();
             while (state.open.size() < OPEN_OFFERS_PER_PEER) {
                 int piece = choose(state);
@@ -166,7 +200,7 @@ final class OriginSpreading {
                 }
                 offers.add(piece);
                 state.offered.set(piece);
-                state.open.put(piece, 0L);
+                state.open.put(piece, new Offer(now));
                 inFlight[piece]++;
             }
             return offers;
@@ -222,6 +256,17 @@ final class OriginSpreading {
         final BitSet has = new BitSet();
         final BitSet offered = new BitSet();
         final BitSet started = new BitSet();
-        final Map<Integer, Long> open = new HashMap<>(); // piece -> bytes sent of it
+        final Map<Integer, Offer> open = new HashMap<>();
+        long activeNanos = System.nanoTime(); // last request from or block to this peer
+    }
+
+    /** An open offer: bytes of the piece sent so far, and when the offer was made or last served. */
+    private static final class Offer {
+        long bytes;
+        long lastNanos;
+
+        Offer(long nanos) {
+            this.lastNanos = nanos;
+        }
     }
 }

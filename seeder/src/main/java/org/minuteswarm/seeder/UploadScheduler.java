@@ -70,6 +70,7 @@ final class UploadScheduler implements DataWorker {
         if (thread == null) {
             return release(torrentId, peer, pieceIndex, offset, length);
         }
+        spreading.requested(torrentId, peer, pieceIndex); // queued, not yet served: the offer is alive
         CompletableFuture<BlockRead> result = new CompletableFuture<>();
         synchronized (this) {
             queues.computeIfAbsent(torrentId, k -> new ArrayDeque<>())
