@@ -339,7 +339,8 @@ class ListenerAgentTest {
         TestBroadcaster b = broadcaster(SEGMENT);
         b.publish(0, SIZE);
         RecordingListener listener = new RecordingListener();
-        ListenerAgent agent = agent(b, "a", AgentConfig.DEFAULT_SEED_WINDOW, null, listener);
+        // A grace of a whole segment: this test is about resuming, not about how fast a loaded machine is.
+        ListenerAgent agent = agent(b, "a", AgentConfig.DEFAULT_SEED_WINDOW, SEGMENT, listener);
         listener.awaitTrue(() -> agent.segmentsPlayed() >= 1, 20_000, "0 played");
         Thread.sleep(2000); // a broadcaster restart: longer than the grace of half a segment
         for (long s = 1; s <= 4; s++) {
