@@ -313,7 +313,7 @@ public final class ListenerAgent implements AutoCloseable {
         }
         long millis = playout.remainingInCurrent().toMillis();
         for (LocalSegment s : library.snapshot()) {
-            if (s.sequence() > playing && s.isComplete()) {
+            if (s.sequence() > playing && s.isComplete() && !library.isSkipped(s.sequence())) {
                 millis += s.descriptor.duration().toMillis();
             }
         }
