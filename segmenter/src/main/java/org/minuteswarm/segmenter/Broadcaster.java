@@ -181,6 +181,8 @@ public final class Broadcaster implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("segmenter stopped: {}", e.toString(), e); // never a silent end of the broadcast
         } finally {
             ended.countDown();
         }
