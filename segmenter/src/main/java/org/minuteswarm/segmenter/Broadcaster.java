@@ -189,6 +189,10 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     private void publish(CutSegment cut) throws IOException {
+        if (closed) { // the segmenter's final flush after close(): nothing may publish or write any more
+            Files.deleteIfExists(cut.file());
+            return;
+        }
         long sequence = sequences.take();
         String name = cut.file().getFileName().toString();
         String media = name.endsWith(".mp3") ? ChannelManifest.MEDIA_MP3
@@ -297,6 +301,13 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (segmenterThread != null) {
             segmenterThread.interrupt();
+            if (Thread.currentThread() != segmenterThread) {
+                try {
+                    segmenterThread.join(5000); // it writes in the data dir: done before close() returns
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         // Swarms first (their 'stopped' announces still reach the tracker), the tracker last.
         if (window != null) {
