@@ -58,6 +58,11 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
 
     /** The HTTP Content-Type of this channel's media. */
     public String contentType() {
+        return contentType(media);
+    }
+
+    /** The HTTP Content-Type of a media format (one of the MEDIA_* names). */
+    public static String contentType(String media) {
         return switch (media) {
             case MEDIA_MP3 -> "audio/mpeg";
             case MEDIA_AAC -> "audio/aac";

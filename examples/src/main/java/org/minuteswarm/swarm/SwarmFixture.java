@@ -185,7 +185,7 @@ public final class SwarmFixture implements AutoCloseable {
     }
 
     private void startAll() throws IOException, ManifestException {
-        SwarmConfig originSwarm = withCap(SwarmConfig.loopback(), spec.originUploadBytesPerSecond);
+        SwarmConfig originSwarm = SwarmConfig.loopback().withMaxUploadBytesPerSecond(spec.originUploadBytesPerSecond);
         BroadcastConfig config = BroadcastConfig.loopback("fixture", spec.segmentDuration, spec.window,
                 spec.dir.resolve("broadcaster")).withSwarm(originSwarm).withTracker(spec.tracker);
         broadcaster = Broadcaster.start(config, SyntheticTs.liveFeed(spec.bitsPerSecond, 42, clock), clock);
@@ -202,23 +202,16 @@ public final class SwarmFixture implements AutoCloseable {
             AgentConfig base = AgentConfig.loopback(broadcaster.channelUrl(), spec.dir.resolve("listener-" + i));
             // Tests check bytes, not timing: on a loaded 2-core CI machine a late segment may stall for up
             // to a segment duration instead of being skipped (the CLI default is half of one).
-            base = new AgentConfig(base.channel(), base.playBind(), base.playPort(), base.swarm(), base.dataDir(),
-                    base.seedWindow(), spec.lateGrace != null ? spec.lateGrace : spec.segmentDuration,
-                    base.longPollWait(), base.from());
+            base = base.withLateGrace(spec.lateGrace != null ? spec.lateGrace : spec.segmentDuration);
             AgentConfig agentConfig = base
                     .withSeedWindow(spec.seedWindow)
-                    .withSwarm(withCap(SwarmConfig.loopback(), spec.listenerUploadBytesPerSecond));
+                    .withSwarm(SwarmConfig.loopback().withMaxUploadBytesPerSecond(spec.listenerUploadBytesPerSecond));
             l.agent = ListenerAgent.start(agentConfig, clock, l);
             listeners.add(l);
             l.reader = new Thread(() -> copyOutput(l), "fixture-output-" + i);
             l.reader.setDaemon(true);
             l.reader.start();
         }
-    }
-
-    private static SwarmConfig withCap(SwarmConfig c, long bytesPerSecond) {
-        return new SwarmConfig(c.bindAddress(), c.peerPort(), c.peerInactivityTimeout(), c.networkBufferBytes(),
-                bytesPerSecond);
     }
 
     private static void copyOutput(Listener l) {

@@ -95,8 +95,7 @@ final class LiveRig implements AutoCloseable {
         AgentConfig base = AgentConfig.loopback(broadcaster.channelUrl(), dir.resolve(name));
         // These tests check media, not timing: on a busy 2-core machine a late segment may stall for up to a
         // segment duration instead of being skipped (the CLI default is half of one).
-        base = new AgentConfig(base.channel(), base.playBind(), base.playPort(), base.swarm(), base.dataDir(),
-                base.seedWindow(), segment, base.longPollWait(), base.from());
+        base = base.withLateGrace(segment);
         AgentConfig config = tweak.apply(base);
         a.agent = ListenerAgent.start(config, clock, a);
         agents.add(a);

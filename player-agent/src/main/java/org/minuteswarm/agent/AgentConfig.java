@@ -65,6 +65,10 @@ public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort
         return new AgentConfig(channel, playBind, playPort, s, dataDir, seedWindow, lateGrace, longPollWait, from);
     }
 
+    public AgentConfig withLateGrace(Duration grace) {
+        return new AgentConfig(channel, playBind, playPort, swarm, dataDir, seedWindow, grace, longPollWait, from);
+    }
+
     public AgentConfig withFrom(StartPoint start) {
         return new AgentConfig(channel, playBind, playPort, swarm, dataDir, seedWindow, lateGrace, longPollWait, start);
     }

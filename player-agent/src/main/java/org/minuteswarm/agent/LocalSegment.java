@@ -26,11 +26,7 @@ final class LocalSegment {
     }
 
     String contentType() {
-        return switch (media) {
-            case "mp3" -> "audio/mpeg";
-            case "aac" -> "audio/aac";
-            default -> "video/mp2t";
-        };
+        return org.minuteswarm.channel.ChannelManifest.contentType(media);
     }
 
     long sequence() {
