@@ -17,6 +17,7 @@ SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-64}
 HASHES=${3:-100}
 ROUNDS=${4:-3}
+ONLY=${ONLY:-}   # ONLY=http or ONLY=udp measures one transport
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OURS_PORT=${OURS_PORT:-17070}
@@ -74,16 +75,20 @@ udp_run() { # port seconds -> "req/s p50ms p99ms timeouts"
 }
 
 echo "warming up (JIT) ..." >&2
-wrk_run "$OURS_PORT" 5 >/dev/null; wrk_run "$OT_PORT" 5 >/dev/null
-udp_run "$OURS_PORT" 3 >/dev/null; udp_run "$OT_PORT" 3 >/dev/null
+if [ "$ONLY" != udp ]; then wrk_run "$OURS_PORT" 5 >/dev/null; wrk_run "$OT_PORT" 5 >/dev/null; fi
+if [ "$ONLY" != http ]; then udp_run "$OURS_PORT" 3 >/dev/null; udp_run "$OT_PORT" 3 >/dev/null; fi
 
 echo "measuring: $ROUNDS alternating rounds of ${SECONDS_PER_RUN}s per tracker and transport, $CONNECTIONS HTTP connections, $HASHES info-hashes ..." >&2
 : >"$WORK/h_ours"; : >"$WORK/h_ot"; : >"$WORK/u_ours"; : >"$WORK/u_ot"
 for round in $(seq "$ROUNDS"); do
-  wrk_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ours"
-  wrk_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ot"
-  udp_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ours"
-  udp_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ot"
+  if [ "$ONLY" != udp ]; then
+    wrk_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ours"
+    wrk_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ot"
+  else echo "0 0 0 0" >>"$WORK/h_ours"; echo "1 0 0 0" >>"$WORK/h_ot"; fi
+  if [ "$ONLY" != http ]; then
+    udp_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ours"
+    udp_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ot"
+  else echo "0 0 0 0" >>"$WORK/u_ours"; echo "1 0 0 0" >>"$WORK/u_ot"; fi
   echo "round $round: HTTP $(tail -1 "$WORK/h_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/h_ot" | cut -d' ' -f1)," \
        "UDP $(tail -1 "$WORK/u_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/u_ot" | cut -d' ' -f1) announces/s" >&2
 done

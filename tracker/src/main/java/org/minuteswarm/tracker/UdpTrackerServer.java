@@ -14,10 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The BEP 15 frontend's socket: a few threads, each blocking in {@code receive} on the one
+ * The BEP 15 frontend's sockets: a few threads, each blocking in {@code receive} on its own
  * channel, handling a datagram with {@link UdpTrackerProtocol} and sending the answer from its
- * own buffers. No queue: under overload the kernel's receive buffer drops datagrams, which UDP
- * clients retry (BEP 15's 15 * 2^n s schedule), rather than memory growing.
+ * own buffers. Where the OS has {@code SO_REUSEPORT} (Linux) every thread binds its own socket to
+ * the one port and the kernel spreads clients over them by address, so the threads never wait on
+ * each other's channel lock; elsewhere they share one channel. No queue: under overload the
+ * kernel's receive buffer drops datagrams, which UDP clients retry (BEP 15's 15 * 2^n s schedule),
+ * rather than memory growing.
  */
 final class UdpTrackerServer implements AutoCloseable {
     /** A datagram larger than a scrape of 74 hashes (1496 bytes) is cut here and refused as such. */
@@ -25,24 +28,57 @@ final class UdpTrackerServer implements AutoCloseable {
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
     private static final Logger log = LoggerFactory.getLogger(UdpTrackerServer.class);
 
-    private final DatagramChannel channel;
+    private final List<DatagramChannel> channels = new ArrayList<>();
     private final UdpTrackerProtocol protocol;
     private final List<Thread> threads = new ArrayList<>();
-    private final int port;
+    private int port;
     private volatile boolean closed;
 
-    private UdpTrackerServer(DatagramChannel channel, UdpTrackerProtocol protocol) throws IOException {
-        this.channel = channel;
+    private UdpTrackerServer(UdpTrackerProtocol protocol) {
         this.protocol = protocol;
-        this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
 
     static UdpTrackerServer start(InetSocketAddress bind, UdpTrackerProtocol protocol, int threadCount) throws IOException {
+        UdpTrackerServer server = new UdpTrackerServer(protocol);
+        if (bind.getPort() != 0 && threadCount > 1) {
+            // SO_REUSEPORT would let a second tracker of the same user share (and split) the port;
+            // a plain bind first fails while anybody, including such a tracker, holds it.
+            open(bind, false).close();
+        }
+        try {
+            DatagramChannel first = open(bind, threadCount > 1);
+            server.channels.add(first);
+            server.port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+            boolean ownSockets = first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            InetSocketAddress bound = new InetSocketAddress(bind.getAddress(), server.port);
+            for (int i = 1; i < threadCount && ownSockets; i++) {
+                server.channels.add(open(bound, true));
+            }
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        for (int i = 0; i < threadCount; i++) {
+            DatagramChannel channel = server.channels.get(i % server.channels.size());
+            Thread t = new Thread(() -> server.serve(channel), "tracker-udp-" + server.port + "-" + (i + 1));
+            t.setDaemon(true);
+            server.threads.add(t);
+            t.start();
+        }
+        log.info("tracker listening on udp://{}:{}/announce", bind.getAddress().getHostAddress(), server.port);
+        return server;
+    }
+
+    private static DatagramChannel open(InetSocketAddress bind, boolean reusePort) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            if (reusePort && channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(bind);
+            return channel;
         } catch (BindException e) {
             channel.close();
             throw new IOException("UDP port " + bind.getPort() + " is in use or cannot be bound: " + e.getMessage(), e);
@@ -50,15 +86,6 @@ final class UdpTrackerServer implements AutoCloseable {
             channel.close();
             throw e;
         }
-        UdpTrackerServer server = new UdpTrackerServer(channel, protocol);
-        for (int i = 1; i <= threadCount; i++) {
-            Thread t = new Thread(server::serve, "tracker-udp-" + server.port + "-" + i);
-            t.setDaemon(true);
-            server.threads.add(t);
-            t.start();
-        }
-        log.info("tracker listening on udp://{}:{}/announce", bind.getAddress().getHostAddress(), server.port);
-        return server;
     }
 
     int port() {
@@ -69,7 +96,7 @@ final class UdpTrackerServer implements AutoCloseable {
         return protocol;
     }
 
-    private void serve() {
+    private void serve(DatagramChannel channel) {
         ByteBuffer in = ByteBuffer.allocateDirect(MAX_REQUEST_BYTES);
         ByteBuffer out = ByteBuffer.allocateDirect(UdpTrackerProtocol.MAX_RESPONSE_BYTES);
         while (!closed) {
@@ -103,10 +130,12 @@ final class UdpTrackerServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            log.debug("closing UDP channel: {}", e.toString());
+        for (DatagramChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing UDP channel: {}", e.toString());
+            }
         }
         for (Thread t : threads) {
             try {

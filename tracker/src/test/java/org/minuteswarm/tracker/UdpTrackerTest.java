@@ -156,4 +156,31 @@ class UdpTrackerTest {
             assertEquals(1, server.stats().announces());
         }
     }
+
+    /**
+     * Sixteen clients, each from its own port, so the kernel spreads them over the frontend's
+     * per-thread sockets: every one is answered. A second tracker on the same port is refused,
+     * so sharing the port between our own sockets does not open it to another process of ours.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void everyClientIsAnsweredWhicheverSocketReceivesIt() throws Exception {
+        try (TrackerHttpServer server = TrackerHttpServer.start(config.withUdpPort(0), directory, Clock.systemUTC())) {
+            InetSocketAddress tracker = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.udpPort());
+            for (int client = 0; client < 16; client++) {
+                try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    socket.setSoTimeout(3000);
+                    socket.send(new DatagramPacket(connect(100 + client), 16, tracker));
+                    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+                    socket.receive(p);
+                    ByteBuffer r = ByteBuffer.wrap(p.getData(), 0, p.getLength());
+                    assertEquals(0, r.getInt(), "client " + client);
+                    assertEquals(100 + client, r.getInt(), "client " + client);
+                }
+            }
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> TrackerHttpServer.start(config.withUdpPort(server.udpPort()), directory, Clock.systemUTC()).close());
+            assertTrue(refused.getMessage().contains("in use"), refused.getMessage());
+        }
+    }
 }
