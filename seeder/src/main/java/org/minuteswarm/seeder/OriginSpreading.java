@@ -24,14 +24,18 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>An offer stays open until the peer has been sent all of the piece or announces that it has it; then the
  * peer is offered the next one, so the origin's upload never runs dry while peers still lack pieces. At most
- * {@link #OPEN_OFFERS_PER_PEER} offers are open per peer, and an offer left unserved for
- * {@link #OFFER_TIMEOUT_NANOS} is withdrawn: bt claims up to three pieces per connection and
- * needs one more in sight when it finishes one. Peers are keyed by bt's Peer object, which is one per
- * connection.
+ * {@link #UNCAPPED_OFFERS_PER_PEER} offers are open per peer, and one when the origin is capped. A
+ * listener claims an offered piece on its origin connection and will not fetch it from a faster peer
+ * meanwhile, so a second open offer to a capped origin is a piece parked in its queue: with four per peer
+ * and 12 listeners the queue held 3-4 s of upload and the swarm fell behind the stream (also, startup
+ * took 15 s instead of 5 s). An uncapped origin serves at once, and several offers keep a lone
+ * listener's first segment coming in play order. An offer left unserved for {@link #OFFER_TIMEOUT_NANOS}
+ * is withdrawn. The {@link UploadScheduler} sends pieces that have never left the origin before any
+ * other copy. Peers are keyed by bt's Peer object, which is one per connection.
  */
 @Singleton
 final class OriginSpreading {
-    static final int OPEN_OFFERS_PER_PEER = 4;
+    static final int UNCAPPED_OFFERS_PER_PEER = 4;
     /**
      * The offers of a peer that has asked us for nothing and been sent nothing for this long are withdrawn, so the piece can go to
      * another peer: a peer whose pieces are all claimed elsewhere may never ask for it, and while pieces are
@@ -40,9 +44,11 @@ final class OriginSpreading {
     static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
 
     private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
+    private final long uploadCap;
 
     @Inject
-    OriginSpreading(EventSource events) {
+    OriginSpreading(EventSource events, UploadThrottle throttle) {
+        this.uploadCap = throttle.bytesPerSecond();
         events.onPeerDisconnected(null, e -> {
             Spread spread = spreads.get(e.getConnectionKey().getTorrentId());
             if (spread != null) {
@@ -52,7 +58,7 @@ final class OriginSpreading {
     }
 
     void enable(TorrentId torrentId, int pieceCount, int pieceLength, long length) {
-        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length));
+        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length, uploadCap > 0 ? 1 : UNCAPPED_OFFERS_PER_PEER));
     }
 
     void disable(TorrentId torrentId) {
@@ -74,6 +80,12 @@ final class OriginSpreading {
     List<Integer> newOffers(TorrentId torrentId, Peer peer) {
         Spread spread = spreads.get(torrentId);
         return spread == null ? List.of() : spread.newOffers(peer);
+    }
+
+    /** Whether no block of {@code piece} has been sent to anybody yet (false for a torrent not spread). */
+    boolean isUnsent(TorrentId torrentId, int piece) {
+        Spread spread = spreads.get(torrentId);
+        return spread != null && spread.isUnsent(piece);
     }
 
     /** {@code peer} asked for a block of {@code piece} (it may wait in the upload queue): its offer is alive. */
@@ -109,8 +121,10 @@ final class OriginSpreading {
         private final Map<Peer, PeerState> peers = new HashMap<>();
         private final List<Integer> order = new ArrayList<>();
         private final Random random = new Random();
+        private final int offersPerPeer;
 
-        Spread(int pieceCount, int pieceLength, long length) {
+        Spread(int pieceCount, int pieceLength, long length, int offersPerPeer) {
+            this.offersPerPeer = offersPerPeer;
             this.pieceCount = pieceCount;
             this.pieceLength = pieceLength;
             this.length = length;
@@ -138,6 +152,10 @@ final class OriginSpreading {
                 holders[piece]++;
                 close(state, piece);
             }
+        }
+
+        synchronized boolean isUnsent(int piece) {
+            return piece >= 0 && piece < pieceCount && sent[piece] == 0;
         }
 
         synchronized void requested(Peer peer, int piece) {
@@ -190,7 +208,7 @@ final class OriginSpreading {
                 return stale;
             });
             List<Integer> offers = List.of();
-            while (state.open.size() < OPEN_OFFERS_PER_PEER) {
+            while (state.open.size() < offersPerPeer) {
                 int piece = choose(state);
                 if (piece < 0) {
                     break;

@@ -119,6 +119,9 @@ final class QueuedDataReceiver implements DataReceiver {
     }
 
     private void setInterest(SelectableChannel channel, int ops) {
+        if (shutdown) {
+            return; // bt deactivates its channels as torrents stop during shutdown: nothing left to select
+        }
         submit(() -> {
             SelectionKey key = channel.keyFor(selector);
             if (key != null && key.isValid()) {

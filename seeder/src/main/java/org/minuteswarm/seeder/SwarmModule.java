@@ -76,6 +76,7 @@ final class SwarmModule implements Module {
         ServiceModule.extend(binder).addMessagingAgentType(PieceOffers.class);
         // bt leaves a connection idle when its piece assignment runs dry, until a timeout: refresh it.
         ServiceModule.extend(binder).addMessagingAgentType(AssignmentRefresh.class);
+        ServiceModule.extend(binder).addMessagingAgentType(EagerUnchoke.class);
     }
 
     /** bt's data worker for writes and verification; its reads are released by our upload scheduler. */

@@ -35,7 +35,19 @@ public final class SwarmRuntime implements AutoCloseable {
     private static final Duration PIECE_RECEIVING_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration TIMED_OUT_PEER_RETRY = Duration.ofSeconds(3);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
-    private static final int MAX_PENDING_CONNECTIONS = 16;
+    /**
+     * bt opens outgoing connections and answers incoming ones on one fixed pool of this many threads, each
+     * blocked until the handshake is answered. With 16, a new segment's swarm of 20 listeners jammed: every
+     * listener's threads waited on outgoing handshakes that the other listeners' threads, as busy, could not
+     * answer, until the handshake timeout. Threads are only started when needed.
+     */
+    private static final int MAX_PENDING_CONNECTIONS = 64;
+    /**
+     * bt downloads a torrent from at most 10 connections at once (its default) and hands the slots out in
+     * connection order: in a swarm of more than ten peers the connections that carried the newest pieces
+     * (the origin's above all) waited for a slot while others sat on it.
+     */
+    private static final int MAX_ACTIVE_CONNECTIONS_PER_TORRENT = 128;
 
     private final SwarmConfig config;
     private final int peerPort;
@@ -67,6 +79,7 @@ public final class SwarmRuntime implements AutoCloseable {
         SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger, deadlines);
         bt.getEventSource().onTorrentStopped(null, event -> runtime.torrentStopped(event.getTorrentId()));
         bt.startup();
+        awaitListening(config, port);
         LOG.info("swarm runtime listening on {}:{}", config.bindAddress().getHostAddress(), port);
         return runtime;
     }
@@ -82,6 +95,29 @@ public final class SwarmRuntime implements AutoCloseable {
         } catch (BindException e) {
             throw new IOException("peer port " + config.peerPort() + " is in use", e);
         }
+    }
+
+    /**
+     * bt binds its acceptor on a background thread after {@code startup()} returns: wait (at most 2 s) until
+     * it accepts, so that the port is ours when we say so and a second runtime probing it finds it taken.
+     */
+    private static void awaitListening(SwarmConfig config, int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        InetSocketAddress address = new InetSocketAddress(config.bindAddress(), port);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(address, 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.warn("peer port {} does not accept connections yet", port);
     }
 
     private static Config btConfig(SwarmConfig config, int port) {
@@ -104,6 +140,7 @@ public final class SwarmRuntime implements AutoCloseable {
         // timeout (default 30 s) when a peer that has not joined the swarm yet leaves our handshake unanswered.
         c.setPeerHandshakeTimeout(HANDSHAKE_TIMEOUT);
         c.setMaxPendingConnectionRequests(MAX_PENDING_CONNECTIONS);
+        c.setMaxConcurrentlyActivePeerConnectionsPerTorrent(MAX_ACTIVE_CONNECTIONS_PER_TORRENT);
         return c;
     }
 

@@ -123,6 +123,10 @@ final class UploadScheduler implements DataWorker {
     }
 
     private synchronized Pending pollMostUrgent() {
+        Pending first = pollFirstCopy();
+        if (first != null) {
+            return first;
+        }
         TorrentId best = null;
         long bestDeadline = Long.MAX_VALUE;
         for (TorrentId id : queues.keySet()) {
@@ -141,6 +145,39 @@ final class UploadScheduler implements DataWorker {
             queues.remove(best);
         }
         return next;
+    }
+
+    /**
+     * A spreading origin sends pieces that have never left it before any other: a copy of a piece some
+     * listener already holds can come from that listener, a piece only the origin has can come from nowhere
+     * else, and while it waits behind copies of older segments the whole swarm waits for it. Among such
+     * requests, the earliest deadline first.
+     */
+    private Pending pollFirstCopy() {
+        Pending best = null;
+        ArrayDeque<Pending> bestQueue = null;
+        long bestDeadline = Long.MAX_VALUE;
+        for (Map.Entry<TorrentId, ArrayDeque<Pending>> e : queues.entrySet()) {
+            long deadline = deadlines.of(e.getKey());
+            if (best != null && deadline >= bestDeadline || !spreading.isSpread(e.getKey())) {
+                continue;
+            }
+            for (Pending p : e.getValue()) {
+                if (spreading.isUnsent(e.getKey(), p.pieceIndex())) {
+                    best = p;
+                    bestQueue = e.getValue();
+                    bestDeadline = deadline;
+                    break;
+                }
+            }
+        }
+        if (best != null) {
+            bestQueue.remove(best);
+            if (bestQueue.isEmpty()) {
+                queues.remove(best.torrentId());
+            }
+        }
+        return best;
     }
 
     /** The peer left (or the torrent stopped): its requests will never be sent, so they cost no upload. */

@@ -35,6 +35,11 @@ final class UploadThrottle {
         this.lastRefill = nanoTime.getAsLong();
     }
 
+    /** The cap in bytes per second; 0 or less when unlimited. */
+    long bytesPerSecond() {
+        return bytesPerSecond;
+    }
+
     boolean isUnlimited() {
         return bytesPerSecond <= 0;
     }
