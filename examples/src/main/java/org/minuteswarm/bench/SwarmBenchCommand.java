@@ -54,7 +54,15 @@ public final class SwarmBenchCommand implements Callable<Integer> {
             description = "where the tables, CSV, PNG and per-listener logs go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--agent-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx64m -XX:MaxDirectMemorySize=64m",
+    /**
+     * What {@code ./minuteswarm listen} runs with: a small heap and direct-memory cap, the serial collector
+     * (no collector threads of its own), the C1 compiler only (a listener's hot loop needs no C2, whose
+     * compile threads cost 20 JVMs starting on two cores seconds each), smaller thread stacks.
+     */
+    static final String LISTEN_JAVA_OPTS =
+            "-Xmx64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k";
+
+    @Option(names = "--agent-java-opts", paramLabel = "OPTS", defaultValue = LISTEN_JAVA_OPTS,
             description = "JVM options of each listener agent process (default: ${DEFAULT-VALUE}).")
     String agentJavaOpts;
 

@@ -42,7 +42,7 @@ public final class ListenCommand implements Callable<Integer> {
             description = "also write the played stream to FILE, or to stdout with '-' (then every message goes to stderr).")
     String output;
 
-    @Option(names = "--seed-window", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--seed-window", paramLabel = "N", defaultValue = "" + AgentConfig.DEFAULT_SEED_WINDOW,
             description = "segments kept and seeded, counting the one playing (default: ${DEFAULT-VALUE}).")
     int seedWindow;
 

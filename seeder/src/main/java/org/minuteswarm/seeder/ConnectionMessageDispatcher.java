@@ -13,7 +13,9 @@ import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,14 +59,21 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     /** Messages taken from one supplier in one pass, so that one busy connection cannot hold up the others. */
     static final int MAX_MESSAGES_PER_PASS = 32;
     /** Wait after a pass that moved messages, unless signalled sooner: lets cross-connection effects settle. */
-    static final long BUSY_WAIT = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long BUSY_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
     /** Shortest time from one pass to the next, unless a supplier had more than it could give in a pass. */
-    static final long MIN_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long MIN_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * First wait after a pass that moved nothing, doubled after each further such pass up to the configured max
      * message processing interval (bt's loop backs off from 1 ms instead, but spins while messages move).
      */
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * A pass calls the suppliers of every connection at least this often: for what bt decides by the clock
+     * (assignment time-outs, interest updates, keep-alives). Other passes call only the suppliers of
+     * connections that just delivered messages, of torrents {@link DispatchSignal signalled}, and of
+     * connections that had more to give.
+     */
+    static final long FULL_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final IPeerConnectionPool pool;
     private final TorrentRegistry torrents;
@@ -77,6 +86,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     private int moved;
     /** Whether a supplier gave the maximum in the current pass (it may have more); dispatcher thread only. */
     private boolean more;
+    /** Connections that delivered messages in this pass, or gave the maximum in the last; dispatcher thread only. */
+    private final Set<ConnectionKey> touched = new HashSet<>();
+    private final Set<ConnectionKey> again = new HashSet<>();
 
     /** The consumers and suppliers of one peer connection. */
     private static final class Handlers {
@@ -101,7 +113,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         thread.setDaemon(true);
         signal.bind(thread);
         events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
-        events.onPieceVerified(null, e -> signal.wakeUp()); // PieceConsumer has queued its HAVE by now
+        events.onPieceVerified(null, e -> signal.wakeUp(e.getTorrentId())); // PieceConsumer has queued its HAVE by now
         lifecycle.onStartup("Start minuteswarm message dispatcher", thread::start);
         lifecycle.onShutdown("Stop minuteswarm message dispatcher", this::shutdown);
     }
@@ -110,14 +122,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
         Handlers h = handlersOf(key);
         h.consumers.addIfAbsent(consumer);
-        signal.wakeUp();
+        signal.wakeUp(key.getTorrentId());
     }
 
     @Override
     public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
         Handlers h = handlersOf(key);
         h.suppliers.addIfAbsent(supplier);
-        signal.wakeUp();
+        signal.wakeUp(key.getTorrentId());
     }
 
     /** The handlers of the key's current connection: those of an earlier connection are replaced. */
@@ -142,16 +154,25 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     private void run() {
         long idleWait = FIRST_IDLE_WAIT;
+        long lastFullPass = System.nanoTime() - FULL_PASS_INTERVAL;
         Map<TorrentId, Boolean> active = new HashMap<>();
         while (!shutdown) {
             long passStart = System.nanoTime();
             signal.clear();
+            Set<TorrentId> dirty = signal.drainDirty();
+            boolean full = passStart - lastFullPass >= FULL_PASS_INTERVAL;
+            if (full) {
+                lastFullPass = passStart;
+            }
             active.clear();
             moved = 0;
             more = false;
+            touched.clear();
+            touched.addAll(again); // connections that gave the maximum last pass may have more
+            again.clear();
             try {
                 consumeAll(active);
-                produceAll(active);
+                produceAll(active, full, dirty);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -201,6 +222,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     break;
                 }
                 moved++;
+                touched.add(key);
                 for (Consumer<Message> consumer : h.consumers) {
                     try {
                         consumer.accept(message);
@@ -213,10 +235,13 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     }
 
     /** Sends what every live connection's suppliers produce, each until it has nothing or gave the maximum. */
-    private void produceAll(Map<TorrentId, Boolean> active) {
+    private void produceAll(Map<TorrentId, Boolean> active, boolean full, Set<TorrentId> dirty) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
+            if (!full && !touched.contains(key) && !dirty.contains(key.getTorrentId())) {
+                continue;
+            }
             if (!isLive(key, h)) {
                 handlers.remove(key, h);
                 continue;
@@ -245,7 +270,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     }
                 }
                 moved += n;
-                more |= n == MAX_MESSAGES_PER_PASS;
+                if (n == MAX_MESSAGES_PER_PASS) {
+                    more = true;
+                    again.add(key);
+                }
             }
         }
     }
