@@ -215,7 +215,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 try {
                     message = h.connection.readMessageNow();
                 } catch (Exception ex) {
-                    LOG.error("Error when reading message from peer connection: {}", key.getPeer(), ex);
+                    // A peer that went away or sent garbage: bt closes the connection; not the user's concern.
+                    LOG.debug("cannot read from peer {}: {}", key.getPeer(), rootMessage(ex));
                     break;
                 }
                 if (message == null) {
@@ -266,7 +267,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     try {
                         h.connection.postMessage(message);
                     } catch (Exception ex) {
-                        LOG.error("Error when writing message", ex);
+                        LOG.debug("cannot write {} to peer {}: {}", message, key.getPeer(), rootMessage(ex));
                     }
                 }
                 moved += n;
@@ -276,6 +277,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 }
             }
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private void shutdown() {
