@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * for those that hit the cap; all of them at least every {@link #FULL_PASS_INTERVAL}. A listener seeds a few
  * segments to a dozen or more peers each, and calling every supplier of every connection every pass was
  * most of its CPU (JFR: 86% of samples in this thread). Passes every 10 ms rather than 2 ms, and the
- * selective passes, took an agent in the 12-listener benchmark from 11-13% of a core to 6-6.5%, with the
- * same distribution times; 25-ms passes saved more CPU but lost distribution time.
+ * selective passes with a full one every 100 ms, took an agent in the 12-listener benchmark from 11-13% of a
+ * core to 5.6%, with the same distribution times; 25-ms passes saved more CPU but lost distribution time.
  *
  * <p>As in bt, all consumers are called, then all suppliers, on this one thread: {@link PieceDispatch} and
  * {@link PieceOffers} rely on that.
@@ -81,7 +81,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
      * connections that just delivered messages, of torrents {@link DispatchSignal signalled}, and of
      * connections that had more to give.
      */
-    static final long FULL_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long FULL_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final IPeerConnectionPool pool;
     private final TorrentRegistry torrents;
