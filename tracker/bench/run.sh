@@ -79,28 +79,31 @@ if [ "$ONLY" != udp ]; then wrk_run "$OURS_PORT" 5 >/dev/null; wrk_run "$OT_PORT
 if [ "$ONLY" != http ]; then udp_run "$OURS_PORT" 3 >/dev/null; udp_run "$OT_PORT" 3 >/dev/null; fi
 
 echo "measuring: $ROUNDS alternating rounds of ${SECONDS_PER_RUN}s per tracker and transport, $CONNECTIONS HTTP connections, $HASHES info-hashes ..." >&2
-: >"$WORK/h_ours"; : >"$WORK/h_ot"; : >"$WORK/u_ours"; : >"$WORK/u_ot"
+: >"$WORK/h_ours"; : >"$WORK/h_ot"; : >"$WORK/u_ours"; : >"$WORK/u_ot"; : >"$WORK/failures"
+last() { [ -s "$1" ] && tail -1 "$1" | cut -d' ' -f1 || echo -; }
 for round in $(seq "$ROUNDS"); do
   if [ "$ONLY" != udp ]; then
     wrk_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ours"
     wrk_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/h_ot"
-  else echo "0 0 0 0" >>"$WORK/h_ours"; echo "1 0 0 0" >>"$WORK/h_ot"; fi
+  fi
   if [ "$ONLY" != http ]; then
     udp_run "$OURS_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ours"
     udp_run "$OT_PORT" "$SECONDS_PER_RUN" >>"$WORK/u_ot"
-  else echo "0 0 0 0" >>"$WORK/u_ours"; echo "1 0 0 0" >>"$WORK/u_ot"; fi
-  echo "round $round: HTTP $(tail -1 "$WORK/h_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/h_ot" | cut -d' ' -f1)," \
-       "UDP $(tail -1 "$WORK/u_ours" | cut -d' ' -f1) vs $(tail -1 "$WORK/u_ot" | cut -d' ' -f1) announces/s" >&2
+  fi
+  echo "round $round: HTTP $(last "$WORK/h_ours") vs $(last "$WORK/h_ot")," \
+       "UDP $(last "$WORK/u_ours") vs $(last "$WORK/u_ot") announces/s" >&2
 done
 median() { sort -n -k1,1 "$1" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2)'; }
-read -r H_OURS H_OURS50 H_OURS99 H_OURSBAD <<<"$(median "$WORK/h_ours")"
-read -r H_OT H_OT50 H_OT99 H_OTBAD <<<"$(median "$WORK/h_ot")"
-read -r U_OURS U_OURS50 U_OURS99 U_OURSTO <<<"$(median "$WORK/u_ours")"
-read -r U_OT U_OT50 U_OT99 U_OTTO <<<"$(median "$WORK/u_ot")"
+row() { # transport ours-file opentracker-file
+  local o o50 o99 obad t t50 t99 tbad
+  read -r o o50 o99 obad <<<"$(median "$2")"
+  read -r t t50 t99 tbad <<<"$(median "$3")"
+  printf '%-9s | %12s %7s %7s     | %12s %7s %7s     | %.2fx\n' "$1" "$o" "$o50" "$o99" "$t" "$t50" "$t99" \
+    "$(echo "$o / $t" | bc -l)"
+  echo "$1 $obad $tbad" >>"$WORK/failures"
+}
 
 printf '\n%-9s | %-32s | %-32s | %s\n' transport "minuteswarm: ann/s  p50 ms  p99 ms" "opentracker: ann/s  p50 ms  p99 ms" "ratio"
-printf '%-9s | %12s %7s %7s     | %12s %7s %7s     | %.2fx\n' HTTP "$H_OURS" "$H_OURS50" "$H_OURS99" "$H_OT" "$H_OT50" "$H_OT99" \
-  "$(echo "$H_OURS / $H_OT" | bc -l)"
-printf '%-9s | %12s %7s %7s     | %12s %7s %7s     | %.2fx\n' UDP "$U_OURS" "$U_OURS50" "$U_OURS99" "$U_OT" "$U_OT50" "$U_OT99" \
-  "$(echo "$U_OURS / $U_OT" | bc -l)"
-echo "(HTTP non-2xx: ours $H_OURSBAD, opentracker $H_OTBAD; UDP time-outs: ours $U_OURSTO, opentracker $U_OTTO)"
+[ "$ONLY" != udp ] && row HTTP "$WORK/h_ours" "$WORK/h_ot"
+[ "$ONLY" != http ] && row UDP "$WORK/u_ours" "$WORK/u_ot"
+awk '{ printf "(%s %s: ours %s, opentracker %s)\n", $1, ($1 == "HTTP" ? "non-2xx" : "time-outs"), $2, $3 }' "$WORK/failures"

@@ -1,12 +1,11 @@
 package org.minuteswarm.seeder;
 
 import bt.metainfo.TorrentId;
+import com.google.inject.Singleton;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.google.inject.Singleton;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 

@@ -44,11 +44,11 @@ final class OriginSpreading {
     static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
 
     private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
-    private final long uploadCap;
+    private final int offersPerPeer;
 
     @Inject
     OriginSpreading(EventSource events, UploadThrottle throttle) {
-        this.uploadCap = throttle.bytesPerSecond();
+        this.offersPerPeer = throttle.isUnlimited() ? UNCAPPED_OFFERS_PER_PEER : 1;
         events.onPeerDisconnected(null, e -> {
             Spread spread = spreads.get(e.getConnectionKey().getTorrentId());
             if (spread != null) {
@@ -58,7 +58,7 @@ final class OriginSpreading {
     }
 
     void enable(TorrentId torrentId, int pieceCount, int pieceLength, long length) {
-        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length, uploadCap > 0 ? 1 : UNCAPPED_OFFERS_PER_PEER));
+        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length, offersPerPeer));
     }
 
     void disable(TorrentId torrentId) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +106,7 @@ public final class SwarmRuntime implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         InetSocketAddress address = new InetSocketAddress(config.bindAddress(), port);
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket probe = new java.net.Socket()) {
+            try (Socket probe = new Socket()) {
                 probe.connect(address, 200);
                 return;
             } catch (IOException notYet) {

@@ -122,62 +122,48 @@ final class UploadScheduler implements DataWorker {
         }
     }
 
-    private synchronized Pending pollMostUrgent() {
-        Pending first = pollFirstCopy();
-        if (first != null) {
-            return first;
-        }
-        TorrentId best = null;
-        long bestDeadline = Long.MAX_VALUE;
-        for (TorrentId id : queues.keySet()) {
-            long deadline = deadlines.of(id);
-            if (best == null || deadline < bestDeadline) {
-                best = id;
-                bestDeadline = deadline;
-            }
-        }
-        if (best == null) {
-            return null;
-        }
-        ArrayDeque<Pending> queue = queues.get(best);
-        Pending next = queue.poll();
-        if (queue.isEmpty()) {
-            queues.remove(best);
-        }
-        return next;
-    }
-
     /**
-     * A spreading origin sends pieces that have never left it before any other: a copy of a piece some
-     * listener already holds can come from that listener, a piece only the origin has can come from nowhere
-     * else, and while it waits behind copies of older segments the whole swarm waits for it. Among such
-     * requests, the earliest deadline first.
+     * The request to serve next: the oldest request of the torrent with the earliest deadline, except that a
+     * spreading origin sends pieces that have never left it before any other. A copy of a piece some listener
+     * already holds can come from that listener; a piece only the origin has can come from nowhere else, and
+     * while it waits behind copies of older segments the whole swarm waits for it.
      */
-    private Pending pollFirstCopy() {
+    private synchronized Pending pollMostUrgent() {
         Pending best = null;
-        ArrayDeque<Pending> bestQueue = null;
+        boolean bestIsFirstCopy = false;
         long bestDeadline = Long.MAX_VALUE;
         for (Map.Entry<TorrentId, ArrayDeque<Pending>> e : queues.entrySet()) {
             long deadline = deadlines.of(e.getKey());
-            if (best != null && deadline >= bestDeadline || !spreading.isSpread(e.getKey())) {
-                continue;
-            }
-            for (Pending p : e.getValue()) {
-                if (spreading.isUnsent(e.getKey(), p.pieceIndex())) {
-                    best = p;
-                    bestQueue = e.getValue();
-                    bestDeadline = deadline;
-                    break;
-                }
+            Pending firstCopy = firstCopyIn(e.getKey(), e.getValue());
+            boolean isFirstCopy = firstCopy != null;
+            if (best == null || isFirstCopy && !bestIsFirstCopy
+                    || isFirstCopy == bestIsFirstCopy && deadline < bestDeadline) {
+                best = isFirstCopy ? firstCopy : e.getValue().peek();
+                bestIsFirstCopy = isFirstCopy;
+                bestDeadline = deadline;
             }
         }
         if (best != null) {
-            bestQueue.remove(best);
-            if (bestQueue.isEmpty()) {
+            ArrayDeque<Pending> queue = queues.get(best.torrentId());
+            queue.remove(best);
+            if (queue.isEmpty()) {
                 queues.remove(best.torrentId());
             }
         }
         return best;
+    }
+
+    /** The oldest queued request for a piece that has never left this (spreading) origin, or null. */
+    private Pending firstCopyIn(TorrentId torrentId, ArrayDeque<Pending> queue) {
+        if (!spreading.isSpread(torrentId)) {
+            return null;
+        }
+        for (Pending p : queue) {
+            if (spreading.isUnsent(torrentId, p.pieceIndex())) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The peer left (or the torrent stopped): its requests will never be sent, so they cost no upload. */

@@ -35,11 +35,6 @@ final class UploadThrottle {
         this.lastRefill = nanoTime.getAsLong();
     }
 
-    /** The cap in bytes per second; 0 or less when unlimited. */
-    long bytesPerSecond() {
-        return bytesPerSecond;
-    }
-
     boolean isUnlimited() {
         return bytesPerSecond <= 0;
     }
