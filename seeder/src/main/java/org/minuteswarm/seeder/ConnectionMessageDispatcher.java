@@ -13,9 +13,7 @@ import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,14 +47,8 @@ import org.slf4j.LoggerFactory;
  * when something queued a message to send (a block read for a peer, a verified piece's HAVE, a new
  * connection). Passes are at least {@link #MIN_PASS_INTERVAL} apart. Incoming data does not wake the
  * thread (see {@link DispatchSignal} for the measurement): as with bt's loop, it waits for the next pass.
- *
- * <p><b>A pass visits only connections with work.</b> Suppliers are called for the connections that
- * delivered messages in the pass, for every connection of a torrent named by {@link DispatchSignal}, and
- * for those that hit the cap; all of them at least every {@link #FULL_PASS_INTERVAL}. A listener seeds a few
- * segments to a dozen or more peers each, and calling every supplier of every connection every pass was
- * most of its CPU (JFR: 86% of samples in this thread). Passes every 10 ms rather than 2 ms, and the
- * selective passes with a full one every 100 ms, took an agent in the 12-listener benchmark from 11-13% of a
- * core to 5.6%, with the same distribution times; 25-ms passes saved more CPU but lost distribution time.
+ * Passes every 10 ms rather than 2 ms took an agent in the 12-listener benchmark from 11-13% of a core to
+ * 7.6%, with the same distribution times; 25-ms passes saved more CPU but lost distribution time.
  *
  * <p>As in bt, all consumers are called, then all suppliers, on this one thread: {@link PieceDispatch} and
  * {@link PieceOffers} rely on that.
@@ -75,13 +67,6 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
      * message processing interval (bt's loop backs off from 1 ms instead, but spins while messages move).
      */
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
-    /**
-     * A pass calls the suppliers of every connection at least this often: for what bt decides by the clock
-     * (assignment time-outs, interest updates, keep-alives). Other passes call only the suppliers of
-     * connections that just delivered messages, of torrents {@link DispatchSignal signalled}, and of
-     * connections that had more to give.
-     */
-    static final long FULL_PASS_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final IPeerConnectionPool pool;
     private final TorrentRegistry torrents;
@@ -94,9 +79,6 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     private int moved;
     /** Whether a supplier gave the maximum in the current pass (it may have more); dispatcher thread only. */
     private boolean more;
-    /** Connections that delivered messages in this pass, or gave the maximum in the last; dispatcher thread only. */
-    private final Set<ConnectionKey> touched = new HashSet<>();
-    private final Set<ConnectionKey> again = new HashSet<>();
 
     /** The consumers and suppliers of one peer connection. */
     private static final class Handlers {
@@ -121,7 +103,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         thread.setDaemon(true);
         signal.bind(thread);
         events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
-        events.onPieceVerified(null, e -> signal.wakeUp(e.getTorrentId())); // PieceConsumer has queued its HAVE by now
+        events.onPieceVerified(null, e -> signal.wakeUp()); // PieceConsumer has queued its HAVE by now
         lifecycle.onStartup("Start minuteswarm message dispatcher", thread::start);
         lifecycle.onShutdown("Stop minuteswarm message dispatcher", this::shutdown);
     }
@@ -130,14 +112,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
         Handlers h = handlersOf(key);
         h.consumers.addIfAbsent(consumer);
-        signal.wakeUp(key.getTorrentId());
+        signal.wakeUp();
     }
 
     @Override
     public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
         Handlers h = handlersOf(key);
         h.suppliers.addIfAbsent(supplier);
-        signal.wakeUp(key.getTorrentId());
+        signal.wakeUp();
     }
 
     /** The handlers of the key's current connection: those of an earlier connection are replaced. */
@@ -162,25 +144,16 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     private void run() {
         long idleWait = FIRST_IDLE_WAIT;
-        long lastFullPass = System.nanoTime() - FULL_PASS_INTERVAL;
         Map<TorrentId, Boolean> active = new HashMap<>();
         while (!shutdown) {
             long passStart = System.nanoTime();
             signal.clear();
-            Set<TorrentId> dirty = signal.drainDirty();
-            boolean full = passStart - lastFullPass >= FULL_PASS_INTERVAL;
-            if (full) {
-                lastFullPass = passStart;
-            }
             active.clear();
             moved = 0;
             more = false;
-            touched.clear();
-            touched.addAll(again); // connections that gave the maximum last pass may have more
-            again.clear();
             try {
                 consumeAll(active);
-                produceAll(active, full, dirty);
+                produceAll(active);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -231,7 +204,6 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     break;
                 }
                 moved++;
-                touched.add(key);
                 for (Consumer<Message> consumer : h.consumers) {
                     try {
                         consumer.accept(message);
@@ -244,13 +216,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     }
 
     /** Sends what every live connection's suppliers produce, each until it has nothing or gave the maximum. */
-    private void produceAll(Map<TorrentId, Boolean> active, boolean full, Set<TorrentId> dirty) {
+    private void produceAll(Map<TorrentId, Boolean> active) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
-            if (!full && !touched.contains(key) && !dirty.contains(key.getTorrentId())) {
-                continue;
-            }
             if (!isLive(key, h)) {
                 handlers.remove(key, h);
                 continue;
@@ -279,10 +248,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     }
                 }
                 moved += n;
-                if (n == MAX_MESSAGES_PER_PASS) {
-                    more = true;
-                    again.add(key);
-                }
+                more |= n == MAX_MESSAGES_PER_PASS;
             }
         }
     }

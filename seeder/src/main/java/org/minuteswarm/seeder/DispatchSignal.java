@@ -1,19 +1,13 @@
 package org.minuteswarm.seeder;
 
-import bt.metainfo.TorrentId;
 import com.google.inject.Singleton;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tells the {@link ConnectionMessageDispatcher} that there may be messages to send: a block read for a peer
- * completed, a piece was verified (its HAVE is queued), a connection got its handlers. Naming the torrent lets
- * the next pass call the suppliers of that torrent's connections only. One per runtime; cheap to call often (it
- * unparks the dispatcher at most once per pass).
+ * completed, a piece was verified (its HAVE is queued), a connection got its handlers. One per runtime; cheap
+ * to call often (it unparks the dispatcher at most once per pass).
  *
  * <p>Reads from peer channels do not signal: measured with CpuBench, waking a pass for each read cost about a
  * third more dispatcher CPU than bt's own loop (a pass calls every connection's suppliers), while the paced
@@ -27,27 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 @Singleton
 final class DispatchSignal {
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final Set<TorrentId> dirty = ConcurrentHashMap.newKeySet();
     private volatile Thread waiter;
-
-    /** There may be messages to send on the connections of {@code torrentId}. */
-    void wakeUp(TorrentId torrentId) {
-        dirty.add(torrentId);
-        wakeUp();
-    }
-
-    /** The torrents named by {@link #wakeUp(TorrentId)} since the last call; dispatcher thread only. */
-    Set<TorrentId> drainDirty() {
-        if (dirty.isEmpty()) {
-            return Set.of();
-        }
-        Set<TorrentId> drained = new HashSet<>();
-        for (Iterator<TorrentId> it = dirty.iterator(); it.hasNext(); ) {
-            drained.add(it.next());
-            it.remove();
-        }
-        return drained;
-    }
 
     /** There may be work for the dispatcher. */
     void wakeUp() {

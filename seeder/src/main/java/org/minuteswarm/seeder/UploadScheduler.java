@@ -85,7 +85,7 @@ final class UploadScheduler implements DataWorker {
         spreading.served(torrentId, peer, pieceIndex, length);
         CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
         // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
-        read.whenComplete((block, error) -> signal.wakeUp(torrentId));
+        read.whenComplete((block, error) -> signal.wakeUp());
         return read;
     }
 
