@@ -7,6 +7,7 @@ import bt.module.ServiceModule;
 import bt.net.DataReceiver;
 import bt.net.IMessageDispatcher;
 import bt.net.IConnectionHandlerFactory;
+import bt.net.IConnectionSource;
 import bt.net.IPeerConnectionFactory;
 import bt.net.PeerConnectionFactory;
 import bt.net.SharedSelector;
@@ -77,6 +78,10 @@ final class SwarmModule implements Module {
         // bt leaves a connection idle when its piece assignment runs dry, until a timeout: refresh it.
         ServiceModule.extend(binder).addMessagingAgentType(AssignmentRefresh.class);
         ServiceModule.extend(binder).addMessagingAgentType(EagerUnchoke.class);
+        // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
+        ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
+        binder.bind(bt.net.ConnectionSource.class).asEagerSingleton(); // starts bt's incoming listener
+        binder.bind(IConnectionSource.class).to(FinishedPeers.ConnectionSource.class).asEagerSingleton();
     }
 
     /** bt's data worker for writes and verification; its reads are released by our upload scheduler. */
