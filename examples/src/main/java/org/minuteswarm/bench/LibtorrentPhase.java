@@ -75,6 +75,10 @@ final class LibtorrentPhase {
                     }
                     Thread.sleep(100);
                 }
+                // As for the agents: measure once every listener holds its first segment (plays).
+                while (!allHold(startSequence.get()) && System.currentTimeMillis() < deadline && p.isAlive()) {
+                    Thread.sleep(100);
+                }
                 long joined = origin.awaitNewer(origin.latest(), d.multipliedBy(3).plusSeconds(10));
                 long first = origin.awaitNewer(joined, d.multipliedBy(3).plusSeconds(10));
                 long t0 = System.currentTimeMillis();
@@ -110,7 +114,7 @@ final class LibtorrentPhase {
                 List<RunResult.Listener> listeners = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     PlayoutModel.Outcome o = PlayoutModel.play(completions.get(i), startedAt, startSequence.get(), first,
-                            last, d);
+                            last, d, origin::publishedAtMillis, startSequence.get());
                     listeners.add(new RunResult.Listener(i, o.due(), o.played(), o.stallMillis(), o.startupMillis(),
                             ps.cpuMillis() / n, (ps.cpuMillis() - cpuStart) / n, t1 - t0, ps.peakRssBytes() / n,
                             ps.threads()));
@@ -186,4 +190,9 @@ final class LibtorrentPhase {
         }
         throw new IOException("cannot find examples/bench/" + SCRIPT + " (run from the repository)");
     }
+
+    private boolean allHold(long sequence) {
+        return completions.stream().allMatch(m -> m.containsKey(sequence));
+    }
+
 }

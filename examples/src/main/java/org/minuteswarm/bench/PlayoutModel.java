@@ -2,15 +2,20 @@ package org.minuteswarm.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The agent's playback rule applied to a baseline listener's completion times, so the baselines'
  * continuity is judged the way the agent judges its own: playback starts with the first segment
  * as soon as it is held (the startup delay); each later segment is due when the previous one has
- * played for one segment duration; a late segment may still arrive within the grace (half a
- * segment: a stall, and playback shifts), else it is skipped and its slot passes.
+ * played for one segment duration; a late segment may still arrive within the grace (one
+ * segment: a rebuffering stall, and playback shifts), else it is skipped and its slot passes. As
+ * in the agent, the grace ends early once the live edge is {@code Playout.MAX_SEGMENTS_BEHIND_LIVE}
+ * segments further ahead of the late segment than it was of the start segment.
  */
 final class PlayoutModel {
+    /** The agent's Playout.MAX_SEGMENTS_BEHIND_LIVE (package-private there). */
+    static final int MAX_SEGMENTS_BEHIND_LIVE = 3;
     private PlayoutModel() {
     }
 
@@ -20,11 +25,14 @@ final class PlayoutModel {
      * @param startSeq    the segment its playback starts with
      * @param first       the first measured segment; decisions before it are not counted
      * @param last        the last measured segment
+     * @param publishedAt sequence -> epoch millis it was published, or -1 if unknown
+     * @param liveAtStart the live edge when the listener started
      */
     static Outcome play(Map<Long, Long> completions, long startedAt, long startSeq, long first, long last,
-                        Duration segment) {
+                        Duration segment, LongUnaryOperator publishedAt, long liveAtStart) {
         long d = segment.toMillis();
-        long grace = d / 2;
+        long grace = d;
+        long behindAtStart = Math.max(0, liveAtStart - startSeq);
         Long start = completions.get(startSeq);
         if (start == null) {
             return new Outcome(last - first + 1, 0, 0, -1);
@@ -40,7 +48,7 @@ final class PlayoutModel {
             if (at != null && at <= due) {
                 due += d;
                 played += counted ? 1 : 0;
-            } else if (at != null && at <= due + grace) {
+            } else if (at != null && at <= giveUp(s, due, grace, behindAtStart, publishedAt)) {
                 stall += counted ? at - due : 0;
                 due = at + d;
                 played += counted ? 1 : 0;
@@ -50,6 +58,12 @@ final class PlayoutModel {
             dueCount += counted ? 1 : 0;
         }
         return new Outcome(dueCount, played, stall, startup);
+    }
+
+    /** The end of the grace: its full length, or the moment the live edge ran too far ahead (not before due). */
+    private static long giveUp(long s, long due, long grace, long behindAtStart, LongUnaryOperator publishedAt) {
+        long tooFar = publishedAt.applyAsLong(s + behindAtStart + MAX_SEGMENTS_BEHIND_LIVE);
+        return tooFar < 0 ? due + grace : Math.min(due + grace, Math.max(due, tooFar));
     }
 
     record Outcome(long due, long played, long stallMillis, long startupMillis) {

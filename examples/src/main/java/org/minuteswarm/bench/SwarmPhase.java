@@ -16,8 +16,9 @@ import org.minuteswarm.channel.ManifestException;
  * The minuteswarm phase: the broadcaster in this JVM, each listener a {@code minuteswarm listen}
  * process of its own (so CPU seconds and peak RSS are per agent, read from {@code /proc}).
  *
- * <p>Timeline: start the broadcaster and every agent; wait until each agent answers {@code /status},
- * then one publication more (each has joined the live edge's swarm); the next segment published
+ * <p>Timeline: start the broadcaster and every agent; wait until each agent answers {@code /status}
+ * and has started playing, then one publication more (each has joined the live edge's swarm); the
+ * next segment published
  * is the first measured one, and counters are read then; after the M-th
  * measured segment is published, wait until every agent has moved past it in playback (or a
  * deadline), read the counters again and stop everything. Completion times come from each
@@ -54,6 +55,7 @@ final class SwarmPhase {
             poller.start();
             try {
                 awaitListening(Duration.ofSeconds(60 + 2L * settings.listeners()));
+                awaitPlaying(System.currentTimeMillis() + d.multipliedBy(6).plusSeconds(30).toMillis());
                 // One more publication, so every agent has joined the swarm at the live edge.
                 long joined = origin.awaitNewer(origin.latest(), d.multipliedBy(3).plusSeconds(10));
                 long first = origin.awaitNewer(joined, d.multipliedBy(3).plusSeconds(10));
@@ -178,6 +180,22 @@ final class SwarmPhase {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Until every agent has started playing (the measured segments are those of a running audience; the
+     * startup delay is reported on its own), or the deadline: then the laggards' misses are measured.
+     */
+    private void awaitPlaying(long deadlineMillis) throws InterruptedException {
+        while (System.currentTimeMillis() < deadlineMillis) {
+            if (agents.stream().allMatch(a -> a.counter("startupMillis") >= 0)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        long playing = agents.stream().filter(a -> a.counter("startupMillis") >= 0).count();
+        progress.println("bench: minuteswarm: " + playing + " of " + agents.size()
+                + " agents playing by the deadline; measuring anyway");
     }
 
     /** CPU of this JVM (the broadcaster) and every agent so far. */

@@ -13,8 +13,8 @@ import org.minuteswarm.seeder.SwarmConfig;
  * @param playBind       the local playback server's address (127.0.0.1: players on this machine)
  * @param playPort       the playback server's port, 0 for any free port
  * @param seedWindow     how many segments, counting the one playing, the agent keeps seeding
- * @param lateGrace      how long past its play time a segment may still arrive (a stall) before
- *                       it is skipped; {@code null} means half the channel's segment duration
+ * @param lateGrace      how long past its play time a segment may still arrive (a rebuffering
+ *                       stall) before it is skipped; {@code null} means one segment duration
  * @param longPollWait   how long one manifest reload may block waiting for a new segment
  * @param from           where playback starts: the live edge, or back in the window (time-shift)
  */

@@ -106,7 +106,7 @@ public final class ListenerAgent implements AutoCloseable {
             throw new IOException("cannot reach channel " + config.channel().manifestUri() + ": "
                     + ManifestWatcher.describe(e));
         }
-        Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration().dividedBy(2);
+        Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration();
         runtime = SwarmRuntime.start(config.swarm());
         playout = new Playout(library, clock, grace, this::afterSegment);
         lead = first.segmentDuration().compareTo(MAX_LEAD) < 0 ? first.segmentDuration() : MAX_LEAD;

@@ -22,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * arrive, so playback stalls rather than run past the verified data.
  *
  * <p>Deadlines: segment k is due when segment k-1 has finished playing. If it is not complete
- * then, playback waits up to {@code lateGrace} (a stall, counted); if it is still incomplete,
- * k is skipped (counted, logged, announced to listeners) and its duration passes as if played,
- * so the stream keeps going and the agent stays near the live edge. Playback never waits on a
- * segment forever; it only waits for the broadcaster to publish the next one.
+ * then, playback rebuffers: it waits up to {@code lateGrace} (a stall, counted) and plays k when
+ * it completes, so everything after k plays that much later and has that much longer to spread
+ * through the swarm (the lead grows, as a player's buffer does after a rebuffer). If k is still
+ * incomplete after the grace, it is skipped (counted, logged, announced to listeners) and its
+ * duration passes as if played, so the stream keeps going and the agent stays near the live
+ * edge. Rebuffering is bounded: once the live edge is {@value #MAX_SEGMENTS_BEHIND_LIVE} or more
+ * segments further ahead of k than it was of the first segment at the start, playback does not wait past k's deadline, and a late k is skipped at once,
+ * which brings playback a segment closer to the edge. Playback never waits on a segment forever;
+ * it only waits for the broadcaster to publish the next one.
  */
 final class Playout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Playout.class);
@@ -34,6 +39,8 @@ final class Playout implements AutoCloseable {
     /** Fast start: the first segment may start playing once this much of it (or all of it) is verified. */
     static final long FAST_START_BYTES = 64 * 1024;
     private static final int HISTORY = 64;
+    /** How far behind the live edge (in segments) rebuffering may take playback; see the class comment. */
+    static final int MAX_SEGMENTS_BEHIND_LIVE = 3;
 
     /** A segment that playback reached, with how many of its bytes are released so far. */
     record Played(long sequence, Path file, long size, long released, boolean finished) {
@@ -50,6 +57,8 @@ final class Playout implements AutoCloseable {
     private final Instant started;
 
     private volatile long startSequence = -1;
+    /** How far behind the live edge playback started (time-shift starts back in the window). */
+    private volatile long startBehindLive;
     private volatile long segmentsPlayed;
     private volatile long segmentsSkipped;
     private volatile long stallMillis;
@@ -85,6 +94,7 @@ final class Playout implements AutoCloseable {
     /** Starts playback at {@code sequence} (normally the live edge when the agent started). */
     void start(long sequence) {
         startSequence = sequence;
+        startBehindLive = Math.max(0, library.liveEdge() - sequence);
         thread.start();
     }
 
@@ -232,6 +242,9 @@ final class Playout implements AutoCloseable {
     private boolean awaitComplete(LocalSegment segment, Instant due) throws InterruptedException {
         Instant giveUp = due == null ? null : due.plus(lateGrace);
         while (!closed) {
+            if (giveUp != null && library.liveEdge() - segment.sequence() >= startBehindLive + MAX_SEGMENTS_BEHIND_LIVE) {
+                giveUp = due; // far enough behind: no more rebuffering, catch up instead
+            }
             if (segment.isComplete()) {
                 return true;
             }

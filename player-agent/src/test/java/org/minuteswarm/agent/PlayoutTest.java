@@ -181,6 +181,28 @@ class PlayoutTest {
     }
 
     @Test
+    void farBehindTheLiveEdgeALateSegmentIsSkippedAtItsDeadlineNotAfterTheGrace() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofSeconds(5)); // a rebuffer would wait 5 s for it
+        try {
+            playout.start(1); // at the live edge
+            listener.await("started", 1, 3000);
+            segments.add(2, SEGMENT_MILLIS, SIZE); // never completes
+            for (long s = 3; s <= 2 + Playout.MAX_SEGMENTS_BEHIND_LIVE; s++) {
+                segments.addComplete(s, SEGMENT_MILLIS, SIZE); // the edge runs ahead while 1 plays
+            }
+            listener.await("skipped", 2, 3000);
+            long waited = millis(listener.find("started", 1).nanos(), listener.find("skipped", 2).nanos());
+            assertTrue(waited >= SEGMENT_MILLIS - 15 && waited < SEGMENT_MILLIS + 1000,
+                    "2 skipped " + waited + " ms after 1 started; its deadline is " + SEGMENT_MILLIS
+                            + " ms, and the edge is " + Playout.MAX_SEGMENTS_BEHIND_LIVE + " segments ahead of it");
+            listener.awaitTrue(() -> listener.find("started", 3L) != null, 3000, "3 plays next");
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
     void segmentCompletingWithinTheGracePlaysAsAStall() throws Exception {
         segments.addComplete(1, SEGMENT_MILLIS, SIZE);
         segments.add(2, SEGMENT_MILLIS, SIZE);
