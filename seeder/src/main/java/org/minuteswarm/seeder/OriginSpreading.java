@@ -66,7 +66,8 @@ final class OriginSpreading {
     }
 
     boolean isSpread(TorrentId torrentId) {
-        return spreads.containsKey(torrentId);
+        // asked for every connection on every dispatcher pass: a listener spreads nothing, skip the hashing
+        return !spreads.isEmpty() && spreads.containsKey(torrentId);
     }
 
     void peerHas(TorrentId torrentId, Peer peer, int piece) {

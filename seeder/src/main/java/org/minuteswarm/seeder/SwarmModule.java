@@ -81,7 +81,7 @@ final class SwarmModule implements Module {
         // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
         ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
         binder.bind(bt.net.ConnectionSource.class).asEagerSingleton(); // starts bt's incoming listener
-        binder.bind(IConnectionSource.class).to(FinishedPeers.ConnectionSource.class).asEagerSingleton();
+        binder.bind(IConnectionSource.class).to(DialFilter.class).asEagerSingleton();
     }
 
     /** bt's data worker for writes and verification; its reads are released by our upload scheduler. */

@@ -253,7 +253,11 @@ final class TorrentSwarm implements SegmentSwarm {
     @Override
     public int connectedPeers() {
         AtomicInteger count = new AtomicInteger();
-        runtime.bt().service(IPeerConnectionPool.class).visitConnections(torrentId, c -> count.incrementAndGet());
+        runtime.bt().service(IPeerConnectionPool.class).visitConnections(torrentId, c -> {
+            if (!c.isClosed()) { // bt purges closed connections from its pool only now and then
+                count.incrementAndGet();
+            }
+        });
         return count.get();
     }
 
