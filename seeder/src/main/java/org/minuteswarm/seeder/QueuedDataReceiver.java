@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -145,7 +146,14 @@ final class QueuedDataReceiver implements DataReceiver {
                 selector.select(backlog.isEmpty() ? IDLE_SELECT_MILLIS : BACKLOG_SELECT_MILLIS);
                 backlog.addAll(selector.selectedKeys());
                 selector.selectedKeys().clear();
-                readBacklog();
+                try {
+                    readBacklog();
+                } catch (ClosedSelectorException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // One connection's trouble must not stop every other connection of the runtime from receiving.
+                    LOG.warn("reading peer channels failed; going on: {}", e.toString());
+                }
             }
         } catch (ClosedSelectorException e) {
             LOG.debug("selector closed, data receiver stops");
@@ -169,7 +177,13 @@ final class QueuedDataReceiver implements DataReceiver {
     private void readBacklog() {
         for (Iterator<SelectionKey> it = backlog.iterator(); it.hasNext(); ) {
             SelectionKey key = it.next();
-            if (!key.isValid() || key.interestOps() == 0 || read(key)) {
+            try {
+                if (!key.isValid() || key.interestOps() == 0 || read(key)) {
+                    it.remove();
+                }
+            } catch (CancelledKeyException e) {
+                // Another thread closed the connection between isValid() and interestOps(): it killed this
+                // thread once, and with it every peer connection of a listener (seen in the 20-listener bench).
                 it.remove();
             }
         }
