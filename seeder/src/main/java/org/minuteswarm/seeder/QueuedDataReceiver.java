@@ -147,7 +147,7 @@ final class QueuedDataReceiver implements DataReceiver {
                 backlog.addAll(selector.selectedKeys());
                 selector.selectedKeys().clear();
                 try {
-                    readBacklog();
+                    readBacklog(backlog);
                 } catch (ClosedSelectorException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -174,7 +174,8 @@ final class QueuedDataReceiver implements DataReceiver {
         }
     }
 
-    private void readBacklog() {
+    /** Reads each key's channel; keeps the keys whose inbound buffer is full, for the next round. */
+    static void readBacklog(Set<SelectionKey> backlog) {
         for (Iterator<SelectionKey> it = backlog.iterator(); it.hasNext(); ) {
             SelectionKey key = it.next();
             try {
