@@ -99,7 +99,7 @@ final class HttpPhase {
             List<RunResult.Listener> listeners = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 PlayoutModel.Outcome o = PlayoutModel.play(completions.get(i), startedAt, live, first, last, d,
-                        origin::publishedAtMillis, live);
+                        origin::publishedAtMillis);
                 listeners.add(new RunResult.Listener(i, o.due(), o.played(), o.stallMillis(), o.startupMillis(), 0, 0,
                         t1 - t0, 0, 0));
             }

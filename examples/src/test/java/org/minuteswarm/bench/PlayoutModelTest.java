@@ -14,7 +14,7 @@ class PlayoutModelTest {
     private static final LongUnaryOperator UNKNOWN = s -> -1;
 
     private static PlayoutModel.Outcome play(Map<Long, Long> done, long first, long last) {
-        return PlayoutModel.play(done, 0, 10, first, last, D, UNKNOWN, 10);
+        return PlayoutModel.play(done, 0, 10, first, last, D, UNKNOWN);
     }
 
     @Test
@@ -43,11 +43,10 @@ class PlayoutModelTest {
         // 11 due at 3000, held at 4000; 14 (3 ahead of 11) was published at 3500: the wait ends then
         Map<Long, Long> done = Map.of(10L, 1000L, 11L, 4000L, 12L, 4500L);
         LongUnaryOperator published = s -> s == 14 ? 3500 : -1;
-        assertEquals(new PlayoutModel.Outcome(2, 1, 0, 1000),
-                PlayoutModel.play(done, 0, 10, 11, 12, D, published, 10));
-        // started 2 behind the edge: the same publication leaves 11 its full grace
-        assertEquals(new PlayoutModel.Outcome(2, 2, 1000, 1000),
-                PlayoutModel.play(done, 0, 10, 11, 12, D, published, 12));
+        assertEquals(new PlayoutModel.Outcome(2, 1, 0, 1000), PlayoutModel.play(done, 0, 10, 11, 12, D, published));
+        // 11 and 12 were out when 10 started playing (at 1000): it started 2 behind, so 11 keeps its full grace
+        LongUnaryOperator earlier = s -> s == 11 || s == 12 ? 900 : s == 14 ? 3500 : -1;
+        assertEquals(new PlayoutModel.Outcome(2, 2, 1000, 1000), PlayoutModel.play(done, 0, 10, 11, 12, D, earlier));
     }
 
     @Test

@@ -22,6 +22,11 @@ public record AgentConfig(ChannelUrl channel, InetAddress playBind, int playPort
                           int seedWindow, Duration lateGrace, Duration longPollWait, StartPoint from) {
     public static final int DEFAULT_PLAY_PORT = 7080;
     public static final int DEFAULT_SEED_WINDOW = 5;
+    /**
+     * Rebuffering (waiting for a late segment, which delays what follows) stops once the live edge is this
+     * many segments further ahead of playback than when playback started; then a late segment is skipped.
+     */
+    public static final int MAX_SEGMENTS_BEHIND_LIVE = 3;
 
     public AgentConfig {
         Objects.requireNonNull(channel, "channel");

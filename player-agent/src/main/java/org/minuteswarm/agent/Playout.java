@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * through the swarm (the lead grows, as a player's buffer does after a rebuffer). If k is still
  * incomplete after the grace, it is skipped (counted, logged, announced to listeners) and its
  * duration passes as if played, so the stream keeps going and the agent stays near the live
- * edge. Rebuffering is bounded: once the live edge is {@value #MAX_SEGMENTS_BEHIND_LIVE} or more
- * segments further ahead of k than it was of the first segment at the start, playback does not wait past k's deadline, and a late k is skipped at once,
- * which brings playback a segment closer to the edge. Playback never waits on a segment forever;
+ * edge. Rebuffering is bounded: once the live edge is {@link AgentConfig#MAX_SEGMENTS_BEHIND_LIVE} or
+ * more segments further ahead of k than it was of the segment playback started with (when it
+ * started playing), playback does not wait past k's deadline: a late k is skipped at once, so the
+ * lag stops growing, and the next segment, if it is there, plays at once, which shortens it. Playback never waits on a segment forever;
  * it only waits for the broadcaster to publish the next one.
  */
 final class Playout implements AutoCloseable {
@@ -39,8 +40,6 @@ final class Playout implements AutoCloseable {
     /** Fast start: the first segment may start playing once this much of it (or all of it) is verified. */
     static final long FAST_START_BYTES = 64 * 1024;
     private static final int HISTORY = 64;
-    /** How far behind the live edge (in segments) rebuffering may take playback; see the class comment. */
-    static final int MAX_SEGMENTS_BEHIND_LIVE = 3;
 
     /** A segment that playback reached, with how many of its bytes are released so far. */
     record Played(long sequence, Path file, long size, long released, boolean finished) {
@@ -57,7 +56,10 @@ final class Playout implements AutoCloseable {
     private final Instant started;
 
     private volatile long startSequence = -1;
-    /** How far behind the live edge playback started (time-shift starts back in the window). */
+    /**
+     * How far behind the live edge playback was when it started (or resumed after a pause in
+     * publication): a time-shift starts back in the window, and a slow start falls behind.
+     */
     private volatile long startBehindLive;
     private volatile long segmentsPlayed;
     private volatile long segmentsSkipped;
@@ -94,7 +96,6 @@ final class Playout implements AutoCloseable {
     /** Starts playback at {@code sequence} (normally the live edge when the agent started). */
     void start(long sequence) {
         startSequence = sequence;
-        startBehindLive = Math.max(0, library.liveEdge() - sequence);
         thread.start();
     }
 
@@ -162,6 +163,7 @@ final class Playout implements AutoCloseable {
                     if (due == null) {
                         holdForLead(segment);
                         now = clock.instant();
+                        startBehindLive = Math.max(0, library.liveEdge() - segment.sequence());
                         if (startupMillis < 0) {
                             startupMillis = Duration.between(started, now).toMillis();
                             log.info("playback starts at segment {} after {} ms", segment.sequence(), startupMillis);
@@ -242,7 +244,8 @@ final class Playout implements AutoCloseable {
     private boolean awaitComplete(LocalSegment segment, Instant due) throws InterruptedException {
         Instant giveUp = due == null ? null : due.plus(lateGrace);
         while (!closed) {
-            if (giveUp != null && library.liveEdge() - segment.sequence() >= startBehindLive + MAX_SEGMENTS_BEHIND_LIVE) {
+            if (giveUp != null
+                    && library.liveEdge() - segment.sequence() >= startBehindLive + AgentConfig.MAX_SEGMENTS_BEHIND_LIVE) {
                 giveUp = due; // far enough behind: no more rebuffering, catch up instead
             }
             if (segment.isComplete()) {

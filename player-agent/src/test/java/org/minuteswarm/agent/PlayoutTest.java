@@ -188,16 +188,44 @@ class PlayoutTest {
             playout.start(1); // at the live edge
             listener.await("started", 1, 3000);
             segments.add(2, SEGMENT_MILLIS, SIZE); // never completes
-            for (long s = 3; s <= 2 + Playout.MAX_SEGMENTS_BEHIND_LIVE; s++) {
+            for (long s = 3; s <= 2 + AgentConfig.MAX_SEGMENTS_BEHIND_LIVE; s++) {
                 segments.addComplete(s, SEGMENT_MILLIS, SIZE); // the edge runs ahead while 1 plays
             }
             listener.await("skipped", 2, 3000);
             long waited = millis(listener.find("started", 1).nanos(), listener.find("skipped", 2).nanos());
             assertTrue(waited >= SEGMENT_MILLIS - 15 && waited < SEGMENT_MILLIS + 1000,
                     "2 skipped " + waited + " ms after 1 started; its deadline is " + SEGMENT_MILLIS
-                            + " ms, and the edge is " + Playout.MAX_SEGMENTS_BEHIND_LIVE + " segments ahead of it");
+                            + " ms, and the edge is " + AgentConfig.MAX_SEGMENTS_BEHIND_LIVE + " segments ahead of it");
             listener.awaitTrue(() -> listener.find("started", 3L) != null, 3000, "3 plays next");
         } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void oneSegmentShortOfTheLimitALateSegmentStillGetsItsGrace() throws Exception {
+        segments.addComplete(1, SEGMENT_MILLIS, SIZE);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        // 2 completes 150 ms after its deadline (the end of 1), with the edge one segment short of the limit.
+        Playout playout = new Playout(segments.library, Clock.systemUTC(), Duration.ofSeconds(5), s -> {
+            if (s == 1) {
+                timer.schedule(() -> segments.complete(2), 150, TimeUnit.MILLISECONDS);
+            }
+        });
+        playout.addListener(listener);
+        try {
+            playout.start(1);
+            listener.await("started", 1, 3000);
+            segments.add(2, SEGMENT_MILLIS, SIZE);
+            for (long s = 3; s <= 2 + AgentConfig.MAX_SEGMENTS_BEHIND_LIVE - 1; s++) {
+                segments.addComplete(s, SEGMENT_MILLIS, SIZE);
+            }
+            listener.awaitTrue(() -> listener.find("started", 2L) != null || listener.find("skipped", 2L) != null,
+                    3000, "2 played or skipped");
+            assertEquals(List.of(), listener.skipped(), "2 arrived within its grace");
+            assertTrue(playout.stallMillis() >= 140, "stall " + playout.stallMillis() + " ms, expected ~150");
+        } finally {
+            timer.shutdownNow();
             playout.close();
         }
     }

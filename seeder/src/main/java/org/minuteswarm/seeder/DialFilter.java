@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * bt's connection source, which does not dial a peer that is no use for a torrent: one whose connection was
- * closed because both ends held the whole torrent ({@link FinishedPeers}). bt's peer sources (a tracker that
- * gives seeders to a seeder, our {@link ChannelPeers}) would otherwise have bt dial, handshake and be closed
- * again on every peer poll. The refusal is ours, so bt's own source does not count it as an
+ * closed because both ends held the whole torrent ({@link FinishedPeers}). bt's peer sources (our
+ * {@link ChannelPeers}, a tracker response fetched while we still downloaded, a tracker that lists seeders to
+ * a seeder: ours does not, others may) would otherwise have bt dial, handshake and be closed again on every
+ * peer poll. The refusal is ours, so bt's own source does not count it as an
  * unreachable peer (which it bans for every torrent).
  */
 final class DialFilter implements IConnectionSource {

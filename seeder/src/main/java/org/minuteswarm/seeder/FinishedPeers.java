@@ -3,6 +3,7 @@ package org.minuteswarm.seeder;
 import bt.event.EventSource;
 import bt.metainfo.TorrentId;
 import bt.net.Peer;
+import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.net.InetSocketAddress;
@@ -19,8 +20,11 @@ import java.util.concurrent.ConcurrentMap;
 final class FinishedPeers {
     private final ConcurrentMap<TorrentId, Set<InetSocketAddress>> finished = new ConcurrentHashMap<>();
 
+    private final TorrentRegistry torrents;
+
     @Inject
-    FinishedPeers(EventSource events) {
+    FinishedPeers(EventSource events, TorrentRegistry torrents) {
+        this.torrents = torrents;
         events.onTorrentStopped(null, e -> finished.remove(e.getTorrentId()));
     }
 
@@ -28,6 +32,9 @@ final class FinishedPeers {
     void add(TorrentId torrent, Peer peer) {
         if (!peer.isPortUnknown()) {
             finished.computeIfAbsent(torrent, t -> ConcurrentHashMap.newKeySet()).add(address(peer));
+            if (!torrents.isSupportedAndActive(torrent)) {
+                finished.remove(torrent); // it stopped meanwhile: its stop event has already cleaned up
+            }
         }
     }
 

@@ -146,14 +146,7 @@ final class QueuedDataReceiver implements DataReceiver {
                 selector.select(backlog.isEmpty() ? IDLE_SELECT_MILLIS : BACKLOG_SELECT_MILLIS);
                 backlog.addAll(selector.selectedKeys());
                 selector.selectedKeys().clear();
-                try {
-                    readBacklog(backlog);
-                } catch (ClosedSelectorException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // One connection's trouble must not stop every other connection of the runtime from receiving.
-                    LOG.warn("reading peer channels failed; going on: {}", e.toString());
-                }
+                readBacklog(backlog); // one connection's trouble drops that connection, never this thread
             }
         } catch (ClosedSelectorException e) {
             LOG.debug("selector closed, data receiver stops");
@@ -185,6 +178,9 @@ final class QueuedDataReceiver implements DataReceiver {
             } catch (CancelledKeyException e) {
                 // Another thread closed the connection between isValid() and interestOps(): it killed this
                 // thread once, and with it every peer connection of a listener (seen in the 20-listener bench).
+                it.remove();
+            } catch (RuntimeException e) {
+                LOG.warn("dropping a peer channel that cannot be read: {}", e.toString());
                 it.remove();
             }
         }

@@ -52,6 +52,8 @@ public final class RedundantConnections {
         this.torrents = torrents;
         this.pool = pool;
         this.finished = finished;
+        // A new connection under a key (a redial of the same listening address) starts from nothing.
+        events.onPeerConnected(null, e -> peerPieces.remove(e.getConnectionKey()));
         events.onPeerDisconnected(null, e -> peerPieces.remove(e.getConnectionKey()));
         events.onPieceVerified(null, e -> {
             if (isComplete(e.getTorrentId())) {
