@@ -184,9 +184,6 @@ public final class ListenerAgent implements AutoCloseable {
             boolean spread = Duration.between(published, clock.instant()).compareTo(lead) >= 0;
             boolean startsPlayback = spread && playout.segmentsPlayed() == 0 && playout.playingSequence() < 0
                     && seq == Math.max(startSequence, library.nextAfter(startSequence - 1));
-            if (startsPlayback) {
-                segment.fetchedInPlayOrder();
-            }
             SegmentSwarm swarm = startsPlayback
                     ? runtime.downloadInPlayOrder(torrent, segment.file, segment.descriptor.startTime())
                     : runtime.download(torrent, segment.file, segment.descriptor.startTime());

@@ -11,7 +11,6 @@ final class LocalSegment {
     private volatile SegmentSwarm swarm;
     private volatile boolean failed;
     private volatile long completedAtMillis = -1;
-    private volatile boolean inPlayOrder;
 
     /** The channel's media format (ChannelManifest.MEDIA_*): names the file and sets the Content-Type. */
     final String media;
@@ -40,15 +39,6 @@ final class LocalSegment {
 
     SegmentSwarm swarm() {
         return swarm;
-    }
-
-    /** Its pieces are fetched in file order, so its verified prefix grows steadily: it may start playing early. */
-    void fetchedInPlayOrder() {
-        inPlayOrder = true;
-    }
-
-    boolean isFetchedInPlayOrder() {
-        return inPlayOrder;
     }
 
     /** Its torrent could not be fetched or did not match the manifest: it will never complete. */

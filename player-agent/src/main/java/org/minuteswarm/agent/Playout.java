@@ -17,12 +17,9 @@ import org.slf4j.LoggerFactory;
  * bytes are "released" to readers in proportion to the time elapsed in it, so a player reading
  * {@code /stream.ts} is fed at the media's rate.
  *
- * <p>Fast start: a first segment the agent fetches in play order (one that has had time to
- * spread) starts as soon as its first {@value #FAST_START_BYTES} bytes are verified; its bytes
- * are released no faster than they arrive, so playback stalls rather than run past the verified
- * data. A first segment fetched rarest-first (a fresh one, the broadcast has just begun) starts
- * when it is complete: its verified prefix grows in jumps, and starting early stalled mid-segment
- * and cut it short when twenty listeners joined a new broadcast at once.
+ * <p>Fast start: the first segment starts as soon as its first {@value #FAST_START_BYTES} bytes are
+ * verified (the agent fetches it in play order); its bytes are released no faster than they
+ * arrive, so playback stalls rather than run past the verified data.
  *
  * <p>Deadlines: segment k is due when segment k-1 has finished playing. If it is not complete
  * then, playback rebuffers: it waits up to {@code lateGrace} (a stall, counted) and plays k when
@@ -232,8 +229,7 @@ final class Playout implements AutoCloseable {
     private boolean awaitPlayable(LocalSegment segment) throws InterruptedException {
         while (!closed) {
             long playable = segment.playableBytes();
-            if (segment.isComplete() || segment.isFetchedInPlayOrder()
-                    && playable >= Math.min(FAST_START_BYTES, segment.descriptor.sizeBytes())) {
+            if (segment.isComplete() || playable >= Math.min(FAST_START_BYTES, segment.descriptor.sizeBytes())) {
                 return true;
             }
             if (segment.failed() && library.nextAfter(segment.sequence()) >= 0) {

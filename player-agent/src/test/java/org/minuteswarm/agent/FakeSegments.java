@@ -57,10 +57,6 @@ final class FakeSegments {
         return segment;
     }
 
-    void verifyPrefix(long sequence, long bytes) {
-        ((FakeSwarm) segments.get(sequence).swarm()).verifyPrefix(bytes);
-    }
-
     void complete(long sequence) {
         ((FakeSwarm) segments.get(sequence).swarm()).complete();
     }

@@ -10,7 +10,6 @@ final class FakeSwarm implements SegmentSwarm {
     private final InfoHash infoHash;
     private final Path file;
     private final CompletableFuture<Path> completion = new CompletableFuture<>();
-    private volatile long verifiedPrefix;
 
     FakeSwarm(InfoHash infoHash, Path file) {
         this.infoHash = infoHash;
@@ -19,16 +18,6 @@ final class FakeSwarm implements SegmentSwarm {
 
     void complete() {
         completion.complete(file);
-    }
-
-    /** The first {@code bytes} of the segment are verified (the rest is not). */
-    void verifyPrefix(long bytes) {
-        verifiedPrefix = bytes;
-    }
-
-    @Override
-    public long verifiedPrefixBytes() {
-        return isComplete() ? Long.MAX_VALUE : verifiedPrefix;
     }
 
     @Override

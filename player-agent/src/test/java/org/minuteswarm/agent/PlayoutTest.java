@@ -231,37 +231,6 @@ class PlayoutTest {
     }
 
     @Test
-    void aFirstSegmentFetchedInPlayOrderStartsOnItsVerifiedPrefix() throws Exception {
-        LocalSegment first = segments.add(1, 1000, 200_000);
-        first.fetchedInPlayOrder();
-        segments.verifyPrefix(1, Playout.FAST_START_BYTES);
-        Playout playout = playout(Duration.ofMillis(500));
-        try {
-            playout.start(1);
-            listener.await("started", 1, 3000);
-            assertFalse(first.isComplete());
-        } finally {
-            playout.close();
-        }
-    }
-
-    @Test
-    void aFirstSegmentFetchedRarestFirstWaitsUntilComplete() throws Exception {
-        segments.add(1, 1000, 200_000);
-        segments.verifyPrefix(1, 2 * Playout.FAST_START_BYTES); // a prefix, by chance, of an out-of-order download
-        Playout playout = playout(Duration.ofMillis(500));
-        try {
-            playout.start(1);
-            Thread.sleep(600);
-            assertNull(listener.find("started", 1), "started on a prefix that does not grow in order");
-            segments.complete(1);
-            listener.await("started", 1, 3000);
-        } finally {
-            playout.close();
-        }
-    }
-
-    @Test
     void segmentCompletingWithinTheGracePlaysAsAStall() throws Exception {
         segments.addComplete(1, SEGMENT_MILLIS, SIZE);
         segments.add(2, SEGMENT_MILLIS, SIZE);
