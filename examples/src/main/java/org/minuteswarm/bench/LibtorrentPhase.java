@@ -198,5 +198,4 @@ final class LibtorrentPhase {
     private boolean allHold(long sequence) {
         return completions.stream().allMatch(m -> m.containsKey(sequence));
     }
-
 }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * edge. Rebuffering is bounded: once the live edge is {@link AgentConfig#MAX_SEGMENTS_BEHIND_LIVE} or
  * more segments further ahead of k than it was of the segment playback started with (when it
  * started playing), playback does not wait past k's deadline: a late k is skipped at once, so the
- * lag stops growing, and the next segment, if it is there, plays at once, which shortens it. Playback never waits on a segment forever;
- * it only waits for the broadcaster to publish the next one.
+ * lag stops growing, and the next segment, if it is there, plays at once, which shortens it.
+ * Playback never waits on a segment forever; it only waits for the broadcaster to publish the
+ * next one.
  */
 final class Playout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Playout.class);

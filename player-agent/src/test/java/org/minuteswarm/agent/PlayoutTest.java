@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,10 +37,28 @@ class PlayoutTest {
     private FakeSegments segments;
     private final RecordingListener listener = new RecordingListener();
     private final List<Long> afterSegment = new CopyOnWriteArrayList<>();
+    /** Completes downloads later; its thread starts with the first task. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeEach
     void setUp() {
         segments = new FakeSegments(dir);
+    }
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    /** A playout whose segment {@code late} completes {@code delayMillis} after its deadline, the end of the one before. */
+    private Playout completingLate(long late, long delayMillis, Duration lateGrace) {
+        Playout p = new Playout(segments.library, Clock.systemUTC(), lateGrace, s -> {
+            if (s == late - 1) { // the seed window hook runs as the segment before ends
+                timer.schedule(() -> segments.complete(late), delayMillis, TimeUnit.MILLISECONDS);
+            }
+        });
+        p.addListener(listener);
+        return p;
     }
 
     private Playout playout(Duration lateGrace) {
@@ -205,14 +224,8 @@ class PlayoutTest {
     @Test
     void oneSegmentShortOfTheLimitALateSegmentStillGetsItsGrace() throws Exception {
         segments.addComplete(1, SEGMENT_MILLIS, SIZE);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         // 2 completes 150 ms after its deadline (the end of 1), with the edge one segment short of the limit.
-        Playout playout = new Playout(segments.library, Clock.systemUTC(), Duration.ofSeconds(5), s -> {
-            if (s == 1) {
-                timer.schedule(() -> segments.complete(2), 150, TimeUnit.MILLISECONDS);
-            }
-        });
-        playout.addListener(listener);
+        Playout playout = completingLate(2, 150, Duration.ofSeconds(5));
         try {
             playout.start(1);
             listener.await("started", 1, 3000);
@@ -225,7 +238,6 @@ class PlayoutTest {
             assertEquals(List.of(), listener.skipped(), "2 arrived within its grace");
             assertTrue(playout.stallMillis() >= 140, "stall " + playout.stallMillis() + " ms, expected ~150");
         } finally {
-            timer.shutdownNow();
             playout.close();
         }
     }
@@ -235,14 +247,8 @@ class PlayoutTest {
         segments.addComplete(1, SEGMENT_MILLIS, SIZE);
         segments.add(2, SEGMENT_MILLIS, SIZE);
         segments.addComplete(3, SEGMENT_MILLIS, SIZE);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        // 2 completes 150 ms after its deadline, the end of 1 (when the seed window hook runs).
-        Playout playout = new Playout(segments.library, Clock.systemUTC(), Duration.ofMillis(1500), s -> {
-            if (s == 1) {
-                timer.schedule(() -> segments.complete(2), 150, TimeUnit.MILLISECONDS);
-            }
-        });
-        playout.addListener(listener);
+        // 2 completes 150 ms after its deadline, the end of 1.
+        Playout playout = completingLate(2, 150, Duration.ofMillis(1500));
         try {
             playout.start(1);
             listener.awaitTrue(() -> playout.segmentsPlayed() == 3, 5000, "3 played");
@@ -253,7 +259,6 @@ class PlayoutTest {
             long gap = millis(listener.find("started", 1).nanos(), listener.find("started", 2).nanos());
             assertTrue(gap >= SEGMENT_MILLIS + 140, "2 started " + gap + " ms after 1: it had to wait for its download");
         } finally {
-            timer.shutdownNow();
             playout.close();
         }
     }
@@ -296,7 +301,6 @@ class PlayoutTest {
     @Test
     void afterAPauseInPublicationPlaybackResumes() throws Exception {
         segments.addComplete(1, SEGMENT_MILLIS, SIZE);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         Playout playout = playout(Duration.ofMillis(100));
         try {
             playout.start(1);
@@ -312,7 +316,6 @@ class PlayoutTest {
             assertEquals(List.of(), listener.skipped(), "segments published after the pause, each complete 30 ms later");
             assertEquals(List.of(1L, 2L, 3L, 4L), listener.started());
         } finally {
-            timer.shutdownNow();
             playout.close();
         }
     }
