@@ -158,27 +158,35 @@ final class Swarm {
     /**
      * Up to {@code numwant} peers for {@code requester}, never itself nor one past {@code cutoff}.
      * A seeder gets only leechers (it has nothing to gain from other seeders, as in chihaya); a
-     * leecher gets both. When there are more candidates than wanted, a run of consecutive slots
-     * from a random start, so load spreads over the swarm at O(numwant) cost.
+     * leecher gets the seeders first, then the leechers. Each group is read as a run of consecutive
+     * slots from a random start, so load spreads over the swarm at O(numwant) cost: clients dial
+     * peers in the order given, and a fixed order would have every newcomer dial the same few.
      */
     synchronized List<Peer> select(PeerEndpoint requester, boolean requesterSeeds, int numwant, Instant cutoff) {
-        // a seeder draws from the leechers only; a leecher from seeders and leechers as one list
-        int ns = requesterSeeds ? 0 : seeds.size();
-        int n = ns + leeches.size();
-        List<Peer> out = new ArrayList<>(Math.min(n, numwant));
-        if (numwant == 0 || n == 0) {
-            return out;
-        }
-        int start = n <= numwant + 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-        long cutoffMillis = cutoff.toEpochMilli();
+        List<Peer> out = new ArrayList<>(Math.min(seeds.size() + leeches.size(), numwant));
         long self = Peer.compactV4(requester);
+        long cutoffMillis = cutoff.toEpochMilli();
+        if (!requesterSeeds) {
+            addRun(seeds, requester, self, numwant, cutoffMillis, out);
+        }
+        addRun(leeches, requester, self, numwant, cutoffMillis, out);
+        return out;
+    }
+
+    /** Adds {@code from}'s live peers other than the requester, from a random slot on, until {@code out} is full. */
+    private static void addRun(List<Peer> from, PeerEndpoint requester, long self, int numwant, long cutoffMillis,
+                               List<Peer> out) {
+        int n = from.size();
+        if (n == 0 || out.size() >= numwant) {
+            return;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n && out.size() < numwant; i++) {
             int k = start + i < n ? start + i : start + i - n;
-            Peer p = k < ns ? seeds.get(k) : leeches.get(k - ns);
+            Peer p = from.get(k);
             if (p.lastAnnounceMillis >= cutoffMillis && !p.isAt(requester, self)) {
                 out.add(p);
             }
         }
-        return out;
     }
 }

@@ -61,6 +61,28 @@ class SwarmsTest {
     }
 
     @Test
+    void leechersGetSeedersFirstAndTheLeechersInVaryingOrder() {
+        announce(1, 0);
+        announce(2, 0);
+        for (int n = 10; n < 20; n++) {
+            announce(n, 10);
+        }
+        Set<Integer> firstLeechers = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            List<Peer> peers = swarms.announce(request(H, 30, 10, AnnounceEvent.NONE, 50), "news", now).peers();
+            assertEquals(12, peers.size());
+            assertEquals(Set.of(1, 2), Set.of(number(peers.get(0)), number(peers.get(1))), "seeders first");
+            firstLeechers.add(number(peers.get(2)));
+        }
+        // clients dial in the order given: a fixed order would have every newcomer dial the same few
+        assertTrue(firstLeechers.size() > 3, "first leecher over 50 answers: " + firstLeechers);
+    }
+
+    private static int number(Peer p) {
+        return p.endpoint().address().getAddress()[3] & 0xff;
+    }
+
+    @Test
     void reannouncingUpdatesInsteadOfDuplicating() {
         announce(1, 10);
         announce(1, 10);
