@@ -11,6 +11,7 @@ import com.google.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,7 @@ final class ChannelPeers implements PeerSourceFactory {
                     }
                 });
             }
+            Collections.shuffle(peers); // bt dials in this order, up to its limit: not everybody the same few
             current = peers;
             return !peers.isEmpty();
         }

@@ -1,48 +1,90 @@
 package org.minuteswarm.seeder;
 
+import bt.event.EventSource;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionResult;
 import bt.net.IConnectionSource;
+import bt.net.IPeerConnectionPool;
 import bt.net.Peer;
 import com.google.inject.Inject;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * bt's connection source, which does not dial a peer that is no use for a torrent: one whose connection was
- * closed because both ends held the whole torrent ({@link FinishedPeers}). bt's peer sources (our
- * {@link ChannelPeers}, a tracker response fetched while we still downloaded, a tracker that lists seeders to
- * a seeder: ours does not, others may) would otherwise have bt dial, handshake and be closed again on every
- * peer poll. The refusal is ours, so bt's own source does not count it as an
- * unreachable peer (which it bans for every torrent).
+ * bt's connection source, with two refusals of our own. bt dials every peer any source names, for every
+ * torrent; the refusals happen here, before bt's source, which would count a failed dial as an unreachable
+ * peer and ban it for every torrent.
+ *
+ * <p><b>A peer that is no use for a torrent</b>: one whose connection was closed because both ends held the
+ * whole torrent ({@link FinishedPeers}). bt's peer sources (our {@link ChannelPeers}, a tracker response
+ * fetched while we still downloaded, a tracker that lists seeders to a seeder: ours does not, others may) would
+ * otherwise have bt dial, handshake and be closed again on every peer poll.
+ *
+ * <p><b>Enough peers</b>: once a torrent has {@link SwarmConfig#maxDialsPerTorrent} connections, open or being
+ * dialed, incoming ones included. Every listener of a channel learns of every other one, for every segment;
+ * with everybody dialing everybody, 40 listeners held up to 430 connections each, most of which never carried
+ * a block, and the dispatcher's per-connection work took the machine down. A few random dials per member are
+ * enough to connect a swarm (the tracker and {@link ChannelPeers} hand peers out in random order), and peers
+ * that dial us are all accepted, so the origin, which dials every listener, always gets through.
  */
 final class DialFilter implements IConnectionSource {
     private final IConnectionSource bt;
     private final FinishedPeers finished;
+    private final IPeerConnectionPool pool;
+    private final int dialLimit;
+    /** Dials under way per torrent, counted against the limit until they connect or fail. */
+    private final ConcurrentMap<TorrentId, AtomicInteger> dialing = new ConcurrentHashMap<>();
 
     @Inject
-    DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished) {
+    DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished, IPeerConnectionPool pool, SwarmConfig config,
+               EventSource events) {
         this.bt = bt;
         this.finished = finished;
+        this.pool = pool;
+        this.dialLimit = config.maxDialsPerTorrent();
+        events.onTorrentStopped(null, e -> dialing.remove(e.getTorrentId()));
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public ConnectionResult getConnection(Peer peer, TorrentId torrentId) {
-        return useless(peer, torrentId) ? refused() : bt.getConnection(peer, torrentId);
+        return useless(peer, torrentId) ? noUse() : bt.getConnection(peer, torrentId);
     }
 
     @Override
     public CompletableFuture<ConnectionResult> getConnectionAsync(Peer peer, TorrentId torrentId) {
-        return useless(peer, torrentId)
-                ? CompletableFuture.completedFuture(refused())
-                : bt.getConnectionAsync(peer, torrentId);
+        if (useless(peer, torrentId)) {
+            return CompletableFuture.completedFuture(noUse());
+        }
+        if (dialLimit == 0) {
+            return bt.getConnectionAsync(peer, torrentId);
+        }
+        AtomicInteger underWay = dialing.computeIfAbsent(torrentId, t -> new AtomicInteger());
+        synchronized (underWay) {
+            if (underWay.get() + TorrentSwarm.openConnections(pool, torrentId) >= dialLimit) {
+                return CompletableFuture.completedFuture(ConnectionResult.failure("enough peers for this torrent"));
+            }
+            underWay.incrementAndGet();
+        }
+        CompletableFuture<ConnectionResult> result;
+        try {
+            result = bt.getConnectionAsync(peer, torrentId);
+        } catch (RuntimeException e) {
+            underWay.decrementAndGet();
+            throw e;
+        }
+        // bt's source adds a connection to its pool before it completes the dial's future
+        result.whenComplete((r, e) -> underWay.decrementAndGet());
+        return result;
     }
 
     private boolean useless(Peer peer, TorrentId torrentId) {
         return finished.contains(torrentId, peer);
     }
 
-    private static ConnectionResult refused() {
+    private static ConnectionResult noUse() {
         return ConnectionResult.failure("a connection to this peer would carry nothing");
     }
 }

@@ -21,12 +21,19 @@ import java.util.Optional;
  *                                (super-seeding, BEP 16): no piece is sent twice while another has not been sent
  *                                once. For the broadcaster, whose runtime is every segment's only first source;
  *                                a listener's runtime leaves it off
+ * @param maxDialsPerTorrent      a torrent dials no more peers once it has this many connections (open or being
+ *                                dialed, incoming ones included); 0 = dial every peer found. Peers still connect
+ *                                to it: a swarm whose every member dials a few random peers is connected, with far
+ *                                fewer connections than one where everybody dials everybody
  */
 public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerInactivityTimeout,
                           int networkBufferBytes, long maxUploadBytesPerSecond,
-                          Optional<InetAddress> announceAddress, boolean originSpreading) {
+                          Optional<InetAddress> announceAddress, boolean originSpreading,
+                          int maxDialsPerTorrent) {
     public static final Duration DEFAULT_PEER_INACTIVITY_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_NETWORK_BUFFER_BYTES = 64 * 1024;
+    /** See {@link #maxDialsPerTorrent}: measured in the swarm benchmark (README). */
+    public static final int DEFAULT_MAX_DIALS_PER_TORRENT = 10;
     /** bt's pipeline needs room for a whole 16 KiB block message plus headers. */
     static final int MIN_NETWORK_BUFFER_BYTES = 32 * 1024;
 
@@ -47,13 +54,16 @@ public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerIn
         if (maxUploadBytesPerSecond < 0) {
             throw new IllegalArgumentException("maxUploadBytesPerSecond must be >= 0, got " + maxUploadBytesPerSecond);
         }
+        if (maxDialsPerTorrent < 0) {
+            throw new IllegalArgumentException("maxDialsPerTorrent must be >= 0, got " + maxDialsPerTorrent);
+        }
     }
 
     /** Without origin spreading. */
     public SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerInactivityTimeout,
                        int networkBufferBytes, long maxUploadBytesPerSecond, Optional<InetAddress> announceAddress) {
         this(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes, maxUploadBytesPerSecond,
-                announceAddress, false);
+                announceAddress, false, DEFAULT_MAX_DIALS_PER_TORRENT);
     }
 
     /** Without an announce address: the tracker sees the connection's source address. */
@@ -74,22 +84,28 @@ public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerIn
 
     public SwarmConfig withPeerPort(int port) {
         return new SwarmConfig(bindAddress, port, peerInactivityTimeout, networkBufferBytes,
-                maxUploadBytesPerSecond, announceAddress, originSpreading);
+                maxUploadBytesPerSecond, announceAddress, originSpreading, maxDialsPerTorrent);
     }
 
     public SwarmConfig withMaxUploadBytesPerSecond(long cap) {
         return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes, cap, announceAddress,
-                originSpreading);
+                originSpreading, maxDialsPerTorrent);
     }
 
     public SwarmConfig withAnnounceAddress(InetAddress address) {
         return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes,
-                maxUploadBytesPerSecond, Optional.of(address), originSpreading);
+                maxUploadBytesPerSecond, Optional.of(address), originSpreading, maxDialsPerTorrent);
     }
 
     /** The broadcaster's setting: spread each seeded segment's pieces across peers before sending any twice. */
     public SwarmConfig withOriginSpreading(boolean spreading) {
         return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes,
-                maxUploadBytesPerSecond, announceAddress, spreading);
+                maxUploadBytesPerSecond, announceAddress, spreading, maxDialsPerTorrent);
+    }
+
+    /** See {@link #maxDialsPerTorrent}; 0 = no limit. */
+    public SwarmConfig withMaxDialsPerTorrent(int limit) {
+        return new SwarmConfig(bindAddress, peerPort, peerInactivityTimeout, networkBufferBytes,
+                maxUploadBytesPerSecond, announceAddress, originSpreading, limit);
     }
 }

@@ -44,8 +44,10 @@ final class SwarmModule implements Module {
     private final TransferLedger ledger;
     private final UploadThrottle throttle;
     private final SegmentDeadlines deadlines;
+    private final SwarmConfig config;
 
-    SwarmModule(TransferLedger ledger, UploadThrottle throttle, SegmentDeadlines deadlines) {
+    SwarmModule(SwarmConfig config, TransferLedger ledger, UploadThrottle throttle, SegmentDeadlines deadlines) {
+        this.config = config;
         this.ledger = ledger;
         this.throttle = throttle;
         this.deadlines = deadlines;
@@ -53,6 +55,7 @@ final class SwarmModule implements Module {
 
     @Override
     public void configure(Binder binder) {
+        binder.bind(SwarmConfig.class).toInstance(config);
         binder.bind(TransferLedger.class).toInstance(ledger);
         binder.bind(UploadThrottle.class).toInstance(throttle);
         binder.bind(SegmentDeadlines.class).toInstance(deadlines);

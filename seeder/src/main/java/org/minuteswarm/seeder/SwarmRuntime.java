@@ -73,7 +73,7 @@ public final class SwarmRuntime implements AutoCloseable {
         TransferLedger ledger = new TransferLedger();
         SegmentDeadlines deadlines = new SegmentDeadlines();
         BtRuntime bt = BtRuntime.builder(btConfig(config, port))
-                .module(new SwarmModule(ledger, new UploadThrottle(config.maxUploadBytesPerSecond()), deadlines))
+                .module(new SwarmModule(config, ledger, new UploadThrottle(config.maxUploadBytesPerSecond()), deadlines))
                 .disableStandardExtensions() // PEX (aria2c's empty ut_pex drops the connection) and LSD
                 .disableAutomaticShutdown() // else stopping the last torrent shuts the runtime down
                 .build();                    // and no autoLoadModules(): DHT would bind a fixed port

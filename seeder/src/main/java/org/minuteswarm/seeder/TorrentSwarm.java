@@ -252,8 +252,13 @@ final class TorrentSwarm implements SegmentSwarm {
 
     @Override
     public int connectedPeers() {
+        return openConnections(runtime.bt().service(IPeerConnectionPool.class), torrentId);
+    }
+
+    /** The torrent's open connections in {@code pool}. */
+    static int openConnections(IPeerConnectionPool pool, TorrentId torrentId) {
         AtomicInteger count = new AtomicInteger();
-        runtime.bt().service(IPeerConnectionPool.class).visitConnections(torrentId, c -> {
+        pool.visitConnections(torrentId, c -> {
             if (!c.isClosed()) { // bt purges closed connections from its pool only now and then
                 count.incrementAndGet();
             }

@@ -104,8 +104,9 @@ public final class Broadcaster implements AutoCloseable {
         tracker = TrackerHttpServer.start(trackerConfig, channel, clock);
         tracker.mount("/status", this::serveStatus);
         // The origin spreads distinct pieces across distinct listeners (super-seeding): one copy goes out,
-        // the audience trades the rest.
-        runtime = SwarmRuntime.start(config.swarm().withOriginSpreading(true));
+        // the audience trades the rest. It dials every listener it learns of, since each connection to it is
+        // a first source of the segment; listeners dial a few peers each.
+        runtime = SwarmRuntime.start(config.swarm().withOriginSpreading(true).withMaxDialsPerTorrent(0));
         String base = "http://" + hostLiteral(config.host()) + ":" + tracker.port();
         URI announce;
         if (config.tracker() != null) {

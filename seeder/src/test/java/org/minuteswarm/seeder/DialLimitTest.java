@@ -1,0 +1,67 @@
+package org.minuteswarm.seeder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With {@link SwarmConfig#maxDialsPerTorrent} set, a swarm whose members all learn of each other (the test
+ * tracker lists everyone to everyone, every second) is not a full mesh: each member dials at most that many
+ * peers, so a swarm of nine holds at most 9 x 2 connections instead of 36. Everyone still completes, which
+ * the capped origin makes take seconds, long enough for a full mesh to form if the limit did not hold.
+ */
+class DialLimitTest {
+    private static final int LEECHERS = 8;
+    private static final int DIALS = 2;
+    private static final int LENGTH = 1024 * 1024;
+
+    @Test
+    @Timeout(60)
+    void membersDialNoMoreThanTheLimitAndAllComplete(@TempDir Path dir) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-5.ts", LENGTH, 5);
+        byte[] expected = Files.readAllBytes(source);
+        SwarmConfig config = SwarmConfig.loopback().withMaxDialsPerTorrent(DIALS);
+        List<SwarmRuntime> runtimes = new ArrayList<>();
+        List<SegmentSwarm> swarms = new ArrayList<>();
+        try (TestTracker tracker = TestTracker.start()) {
+            TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
+            SwarmRuntime origin = SwarmRuntime.start(config.withMaxUploadBytesPerSecond(256 * 1024));
+            runtimes.add(origin);
+            swarms.add(origin.seed(torrent, source));
+            List<CompletableFuture<Path>> downloads = new ArrayList<>();
+            for (int i = 0; i < LEECHERS; i++) {
+                SwarmRuntime leecher = SwarmRuntime.start(config);
+                runtimes.add(leecher);
+                SegmentSwarm swarm = leecher.download(torrent, dir.resolve("l" + i + "/seg-5.ts"));
+                swarms.add(swarm);
+                downloads.add(swarm.completion());
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new));
+            int most = 0;
+            while (!all.isDone()) {
+                // every connection is counted at both of its ends
+                int connections = swarms.stream().mapToInt(SegmentSwarm::connectedPeers).sum() / 2;
+                most = Math.max(most, connections);
+                Thread.sleep(20);
+            }
+            all.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<Path> d : downloads) {
+                assertArrayEquals(expected, Files.readAllBytes(d.get()));
+            }
+            int members = LEECHERS + 1;
+            assertTrue(most <= members * DIALS, "at most " + members * DIALS + " connections, saw " + most);
+            assertTrue(most >= LEECHERS, "the swarm was connected: " + most + " connections at most");
+        } finally {
+            runtimes.parallelStream().forEach(SwarmRuntime::close);
+        }
+    }
+}
