@@ -54,30 +54,41 @@ final class SegmentStorage implements Storage, StorageUnit {
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
         checkRange(offset, buffer.remaining());
-        try {
-            return channel.read(buffer, offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " at " + offset, e);
-        }
+        return uninterrupted(() -> channel.read(buffer, offset), "read", offset);
     }
 
     @Override
     public int writeBlock(ByteBuffer buffer, long offset) {
         checkRange(offset, buffer.remaining());
-        try {
-            return counted(channel.write(buffer, offset));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + " at " + offset, e);
-        }
+        return counted(uninterrupted(() -> channel.write(buffer, offset), "write", offset));
     }
 
     @Override
     public int writeBlock(ByteBufferView buffer, long offset) {
         checkRange(offset, buffer.remaining());
+        return counted(uninterrupted(() -> buffer.transferTo(channel, offset), "write", offset));
+    }
+
+    private interface Io {
+        int run() throws IOException;
+    }
+
+    /**
+     * Runs one read or write with the thread's interrupt flag cleared, then restores it. bt interrupts its data
+     * workers when a runtime shuts down; a {@link FileChannel} call on an interrupted thread closes the channel
+     * and fails, and bt then logs an ERROR with a stack trace for every block in flight (seen on listeners
+     * stopped mid-download). The block finishes instead; the worker still sees its interrupt afterwards.
+     */
+    private int uninterrupted(Io io, String what, long offset) {
+        boolean interrupted = Thread.interrupted();
         try {
-            return counted(buffer.transferTo(channel, offset));
+            return io.run();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + " at " + offset, e);
+            throw new UncheckedIOException("cannot " + what + " " + file + " at " + offset, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,14 +108,23 @@ final class UploadScheduler implements DataWorker {
                 Pending next = pollMostUrgent();
                 if (next != null) {
                     throttle.take(next.length());
-                    release(next.torrentId(), next.peer(), next.pieceIndex(), next.offset(), next.length())
-                            .whenComplete((read, error) -> {
-                                if (error != null) {
-                                    next.result().completeExceptionally(error);
-                                } else {
-                                    next.result().complete(read);
-                                }
-                            });
+                    CompletableFuture<BlockRead> read;
+                    try {
+                        read = release(next.torrentId(), next.peer(), next.pieceIndex(), next.offset(),
+                                next.length());
+                    } catch (RejectedExecutionException e) {
+                        // bt's data worker has shut down: so is the runtime, and nothing is left to serve
+                        next.result().completeExceptionally(e);
+                        LOG.debug("data worker gone, upload scheduler stops");
+                        return;
+                    }
+                    read.whenComplete((block, error) -> {
+                        if (error != null) {
+                            next.result().completeExceptionally(error);
+                        } else {
+                            next.result().complete(block);
+                        }
+                    });
                 }
             }
         } catch (InterruptedException e) {
