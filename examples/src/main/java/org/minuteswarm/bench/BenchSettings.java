@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param out                       where the table, CSV, PNG and per-process logs go
  * @param agentJavaOptions          JVM options of each listener agent process
  * @param python                    the interpreter that imports libtorrent
+ * @param joinOver                  the listener agents start one by one, evenly over this span (zero: all at once)
  */
 record BenchSettings(int listeners, int segments, Duration segmentDuration, long bitsPerSecond,
                      long originUploadBytesPerSecond, long listenerUploadBytesPerSecond, List<Baseline> baselines,
-                     Path out, List<String> agentJavaOptions, String python) {
+                     Path out, List<String> agentJavaOptions, String python, Duration joinOver) {
 
     /** What the minuteswarm swarm is compared with. */
     enum Baseline {
@@ -61,6 +62,15 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
         Objects.requireNonNull(out, "out");
         agentJavaOptions = List.copyOf(agentJavaOptions);
         Objects.requireNonNull(python, "python");
+        Objects.requireNonNull(joinOver, "joinOver");
+        if (joinOver.isNegative() || joinOver.compareTo(Duration.ofSeconds(600)) > 0) {
+            throw new IllegalArgumentException("--join-over must be 0..600 seconds");
+        }
+    }
+
+    /** Time between two agents' starts. */
+    Duration joinInterval() {
+        return listeners <= 1 ? Duration.ZERO : joinOver.dividedBy(listeners - 1);
     }
 
     /** Bytes of one segment at the feed's bit rate. */
@@ -73,6 +83,7 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
         return String.format(Locale.ROOT, "%d listeners, %d segments of %d s at %s, origin upload %s, listener upload %s",
                 listeners, segments, segmentDuration.toSeconds(), Rates.bits(bitsPerSecond),
                 Rates.bytes(originUploadBytesPerSecond), listenerUploadBytesPerSecond == 0 ? "unlimited"
-                        : Rates.bytes(listenerUploadBytesPerSecond));
+                        : Rates.bytes(listenerUploadBytesPerSecond))
+                + (joinOver.isZero() ? "" : String.format(Locale.ROOT, ", listeners joining over %d s", joinOver.toSeconds()));
     }
 }

@@ -66,6 +66,11 @@ public final class SwarmBenchCommand implements Callable<Integer> {
             description = "JVM options of each listener agent process (default: ${DEFAULT-VALUE}).")
     String agentJavaOpts;
 
+    @Option(names = "--join-over", paramLabel = "S", defaultValue = "0",
+            description = "start the listener agents one by one, evenly over S seconds, as an audience tunes in; "
+                    + "0 = all at once, with the broadcast (default: ${DEFAULT-VALUE}).")
+    int joinOverSeconds;
+
     @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
             description = "the interpreter that imports libtorrent (default: ${DEFAULT-VALUE}).")
     String python;
@@ -97,7 +102,8 @@ public final class SwarmBenchCommand implements Callable<Integer> {
         long bits = UploadRate.parseBytesPerSecond(bitrate) * 8;
         BenchSettings s = new BenchSettings(listeners, segments, Duration.ofSeconds(segmentSeconds), bits,
                 UploadRate.parseBytesPerSecond(originUpload), UploadRate.parseBytesPerSecond(listenerUpload), chosen,
-                out.toAbsolutePath(), Arrays.asList(agentJavaOpts.trim().split("\\s+")), python);
+                out.toAbsolutePath(), Arrays.asList(agentJavaOpts.trim().split("\\s+")), python,
+                Duration.ofSeconds(joinOverSeconds));
         return run(s);
     }
 

@@ -47,6 +47,9 @@ final class SwarmPhase {
             progress.println("bench: minuteswarm: broadcaster at " + origin.channelUrl() + "; starting "
                     + settings.listeners() + " agent processes");
             for (int i = 0; i < settings.listeners(); i++) {
+                if (i > 0) {
+                    Thread.sleep(settings.joinInterval().toMillis());
+                }
                 Path agentDir = Files.createDirectories(dir.resolve("agent-" + i));
                 agents.add(AgentProcess.start(i, command(origin, agentDir), agentDir.resolve("agent.log")));
             }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Keeps {@code minuteswarm bench swarm} working: one run at a small size (3 agent processes,
- * 3 segments of 2 s, capped) must finish and write its table, CSV files and chart. Nothing about
+ * Keeps {@code minuteswarm bench swarm} working: one run at a small size (3 agent processes joining
+ * one per second, 3 segments of 2 s, capped) must finish and write its table, CSV files and chart. Nothing about
  * the figures is asserted: this is a benchmark, not a timed test.
  */
 class SwarmBenchTest {
@@ -31,13 +31,14 @@ class SwarmBenchTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         long started = System.nanoTime();
         int exit = new CommandLine(command).execute("--listeners", "3", "--segments", "3", "--segment-seconds", "2",
-                "--bitrate", "1mbit", "--origin-upload", "1.5mbit", "--listener-upload", "3mbit", "--out",
-                dir.toString());
+                "--bitrate", "1mbit", "--origin-upload", "1.5mbit", "--listener-upload", "3mbit", "--join-over", "2",
+                "--out", dir.toString());
         String table = out.toString(StandardCharsets.UTF_8);
         System.out.println(table);
         System.out.printf("bench smoke run: %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(0, exit, "bench failed:\n" + err.toString(StandardCharsets.UTF_8));
 
+        assertTrue(table.contains("listeners joining over 2 s"), table);
         for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
                 "startup delay", "CPU per agent", "peak RSS per agent")) {
             assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);
@@ -50,5 +51,18 @@ class SwarmBenchTest {
         assertTrue(png.length > 1000 && Arrays.equals(Arrays.copyOf(png, 4), new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
                 "not a PNG: " + png.length + " bytes");
         assertTrue(Files.readString(dir.resolve(BenchReport.SUMMARY)).contains("origin share"));
+    }
+
+    @Test
+    void aJoinSpanOutOfRangeIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SwarmBenchCommand command = new SwarmBenchCommand(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        CommandLine cli = new CommandLine(command).setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute("--listeners", "3", "--origin-upload", "1.5mbit", "--join-over", "-1", "--out",
+                dir.toString());
+        assertTrue(exit != 0);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--join-over must be 0..600 seconds"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
     }
 }
