@@ -83,7 +83,6 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
         return String.format(Locale.ROOT, "%d listeners, %d segments of %d s at %s, origin upload %s, listener upload %s",
                 listeners, segments, segmentDuration.toSeconds(), Rates.bits(bitsPerSecond),
                 Rates.bytes(originUploadBytesPerSecond), listenerUploadBytesPerSecond == 0 ? "unlimited"
-                        : Rates.bytes(listenerUploadBytesPerSecond))
-                + (joinOver.isZero() ? "" : String.format(Locale.ROOT, ", listeners joining over %d s", joinOver.toSeconds()));
+                        : Rates.bytes(listenerUploadBytesPerSecond));
     }
 }

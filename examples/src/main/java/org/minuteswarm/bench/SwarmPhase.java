@@ -106,7 +106,9 @@ final class SwarmPhase {
                 }
                 return new RunResult("minuteswarm", segments, listeners, originBytes, delivered, true, RunResult.notes(
                         "listeners: one 'minuteswarm listen' JVM each (" + String.join(" ", settings.agentJavaOptions())
-                                + "), CPU and peak RSS from /proc per process",
+                                + "), CPU and peak RSS from /proc per process" + (settings.joinOver().isZero()
+                                ? ", all started with the broadcast"
+                                : ", started one by one over " + settings.joinOver().toSeconds() + " s"),
                         "continuity = segments played / segments due while measured (agent counters); stalls are "
                                 + "late but played; startup = agent start -> first playable byte",
                         load));

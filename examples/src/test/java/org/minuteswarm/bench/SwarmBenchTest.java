@@ -38,7 +38,7 @@ class SwarmBenchTest {
         System.out.printf("bench smoke run: %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(0, exit, "bench failed:\n" + err.toString(StandardCharsets.UTF_8));
 
-        assertTrue(table.contains("listeners joining over 2 s"), table);
+        assertTrue(table.contains("started one by one over 2 s"), table);
         for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
                 "startup delay", "CPU per agent", "peak RSS per agent")) {
             assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);

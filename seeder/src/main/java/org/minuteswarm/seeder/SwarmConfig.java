@@ -33,7 +33,7 @@ public record SwarmConfig(InetAddress bindAddress, int peerPort, Duration peerIn
     public static final Duration DEFAULT_PEER_INACTIVITY_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_NETWORK_BUFFER_BYTES = 64 * 1024;
     /** See {@link #maxDialsPerTorrent}: measured in the swarm benchmark (README). */
-    public static final int DEFAULT_MAX_DIALS_PER_TORRENT = 10;
+    public static final int DEFAULT_MAX_DIALS_PER_TORRENT = 5;
     /** bt's pipeline needs room for a whole 16 KiB block message plus headers. */
     static final int MIN_NETWORK_BUFFER_BYTES = 32 * 1024;
 
