@@ -6,6 +6,7 @@ import bt.net.ConnectionResult;
 import bt.net.IConnectionSource;
 import bt.net.IPeerConnectionPool;
 import bt.net.Peer;
+import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,9 +14,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * bt's connection source, with two refusals of our own. bt dials every peer any source names, for every
- * torrent; the refusals happen here, before bt's source, which would count a failed dial as an unreachable
- * peer and ban it for every torrent.
+ * bt's connection source, with two refusals of our own, made before bt's source would open a connection
+ * (and handshake) only for it to be closed again.
  *
  * <p><b>A peer that is no use for a torrent</b>: one whose connection was closed because both ends held the
  * whole torrent ({@link FinishedPeers}). bt's peer sources (our {@link ChannelPeers}, a tracker response
@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * otherwise have bt dial, handshake and be closed again on every peer poll.
  *
  * <p><b>Enough peers</b>: once a torrent has {@link SwarmConfig#maxDialsPerTorrent} connections, open or being
- * dialed, incoming ones included. Every listener of a channel learns of every other one, for every segment;
- * with everybody dialing everybody, 40 listeners held up to 430 connections each, most of which never carried
- * a block, and the dispatcher's per-connection work took the machine down. A few random dials per member are
- * enough to connect a swarm (the tracker and {@link ChannelPeers} hand peers out in random order), and peers
- * that dial us are all accepted, so the origin, which dials every listener, always gets through.
+ * dialed, incoming ones included, it dials nobody else. Every listener of a channel learns of every other one,
+ * for every segment; with everybody dialing everybody, 40 listeners held up to 430 connections each, most of
+ * which never carried a block, and the dispatcher's per-connection work took the machine down. A few dials per
+ * member connect a swarm, provided they go to different peers: the tracker (seeders first, then leechers from a
+ * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted, so
+ * the origin, which dials every listener, always gets through.
  */
 final class DialFilter implements IConnectionSource {
     private final IConnectionSource bt;
@@ -37,16 +38,20 @@ final class DialFilter implements IConnectionSource {
     /** Dials under way per torrent, counted against the limit until they connect or fail. */
     private final ConcurrentMap<TorrentId, AtomicInteger> dialing = new ConcurrentHashMap<>();
 
+    private final TorrentRegistry torrents;
+
     @Inject
     DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished, IPeerConnectionPool pool, SwarmConfig config,
-               EventSource events) {
+               EventSource events, TorrentRegistry torrents) {
         this.bt = bt;
+        this.torrents = torrents;
         this.finished = finished;
         this.pool = pool;
         this.dialLimit = config.maxDialsPerTorrent();
         events.onTorrentStopped(null, e -> dialing.remove(e.getTorrentId()));
     }
 
+    /** bt 1.10 dials only through {@link #getConnectionAsync}; this deprecated path applies no limit. */
     @Override
     @SuppressWarnings("deprecation")
     public ConnectionResult getConnection(Peer peer, TorrentId torrentId) {
@@ -62,6 +67,10 @@ final class DialFilter implements IConnectionSource {
             return bt.getConnectionAsync(peer, torrentId);
         }
         AtomicInteger underWay = dialing.computeIfAbsent(torrentId, t -> new AtomicInteger());
+        if (!torrents.isSupportedAndActive(torrentId)) {
+            dialing.remove(torrentId, underWay); // it stopped meanwhile: its stop event has already cleaned up
+            return CompletableFuture.completedFuture(ConnectionResult.failure("torrent is not active"));
+        }
         synchronized (underWay) {
             if (underWay.get() + TorrentSwarm.openConnections(pool, torrentId) >= dialLimit) {
                 return CompletableFuture.completedFuture(ConnectionResult.failure("enough peers for this torrent"));

@@ -77,7 +77,8 @@ final class SegmentStorage implements Storage, StorageUnit {
      * Runs one read or write with the thread's interrupt flag cleared, then restores it. bt interrupts its data
      * workers when a runtime shuts down; a {@link FileChannel} call on an interrupted thread closes the channel
      * and fails, and bt then logs an ERROR with a stack trace for every block in flight (seen on listeners
-     * stopped mid-download). The block finishes instead; the worker still sees its interrupt afterwards.
+     * stopped mid-download). A block whose worker was interrupted before the call (nearly always: a call takes
+     * microseconds) goes through instead, and the worker still sees its interrupt afterwards.
      */
     private int uninterrupted(Io io, String what, long offset) {
         boolean interrupted = Thread.interrupted();

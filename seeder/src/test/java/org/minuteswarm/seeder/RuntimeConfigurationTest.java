@@ -61,6 +61,10 @@ class RuntimeConfigurationTest {
         assertThrows(IllegalArgumentException.class, () -> new SwarmConfig(lo, 0, Duration.ZERO, 65536, 0));
         assertThrows(IllegalArgumentException.class, () -> new SwarmConfig(lo, 0, Duration.ofSeconds(1), 16384, 0));
         assertThrows(IllegalArgumentException.class, () -> new SwarmConfig(lo, 0, Duration.ofSeconds(1), 65536, -1));
+        assertThrows(IllegalArgumentException.class, () -> SwarmConfig.loopback().withMaxDialsPerTorrent(-1));
+        assertEquals(SwarmConfig.DEFAULT_MAX_DIALS_PER_TORRENT, SwarmConfig.loopback().maxDialsPerTorrent());
+        assertEquals(0, SwarmConfig.loopback().withMaxDialsPerTorrent(0).withMaxUploadBytesPerSecond(1000)
+                .withOriginSpreading(true).maxDialsPerTorrent(), "withers keep the limit");
         SwarmConfig loopback = SwarmConfig.loopback();
         assertEquals(Duration.ofSeconds(15), loopback.peerInactivityTimeout());
         assertEquals(64 * 1024, loopback.networkBufferBytes());

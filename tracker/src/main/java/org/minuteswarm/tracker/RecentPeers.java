@@ -1,6 +1,7 @@
 package org.minuteswarm.tracker;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +34,9 @@ final class RecentPeers {
     /**
      * Appends to {@code out} (up to {@code numwant} in total) the newest distinct peers that are
      * neither {@code requester} nor already in {@code out}, nor older than {@code cutoff}, nor
-     * announced in {@code swarm} itself (its own selection already chose from those).
+     * announced in {@code swarm} itself (its own selection already chose from those), in random
+     * order: a new segment's first announcers all get this list, and clients dial in the order
+     * given.
      */
     void fill(List<Peer> out, InfoHash swarm, PeerEndpoint requester, int numwant, Instant cutoff) {
         if (out.size() >= numwant) {
@@ -44,6 +47,7 @@ final class RecentPeers {
         for (Peer p : out) {
             seen.add(p.endpoint());
         }
+        int from = out.size();
         long newest = next.get() - 1;
         for (long i = newest; i > newest - CAPACITY && i >= 0 && out.size() < numwant; i--) {
             Entry e = ring.get((int) (i % CAPACITY));
@@ -55,5 +59,6 @@ final class RecentPeers {
                 out.add(p);
             }
         }
+        Collections.shuffle(out.subList(from, out.size()));
     }
 }

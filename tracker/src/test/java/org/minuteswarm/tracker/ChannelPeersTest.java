@@ -1,6 +1,7 @@
 package org.minuteswarm.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -49,6 +50,22 @@ class ChannelPeersTest {
         assertEquals(Set.of(1, 2), numbers(later), "a swarm that can fill numwant itself adds nobody");
         assertEquals(List.of(), swarms.announce(request(NEW, 4, 50), "news", now.plus(TIMEOUT).plusSeconds(1)).peers(),
                 "peers past the timeout are not handed out");
+    }
+
+    @Test
+    void theChannelsPeersComeInVaryingOrder() throws Exception {
+        Set<Integer> firsts = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            Swarms fresh = new Swarms(TIMEOUT);
+            for (int n = 1; n <= 10; n++) {
+                fresh.announce(request(OLD, n, 50), "news", now);
+            }
+            List<Peer> peers = fresh.announce(request(NEW, 20, 50), "news", now).peers();
+            assertEquals(10, peers.size());
+            firsts.add(peers.get(0).endpoint().address().getAddress()[3] & 0xff);
+        }
+        // a new segment's first announcers all get this list, and clients dial in the order given
+        assertTrue(firsts.size() > 3, "first peer over 40 answers: " + firsts);
     }
 
     @Test
