@@ -66,7 +66,10 @@ class ReconnectTest {
     void closedConnectionsLeaveNoHandlersBehind() throws Exception {
         Path source = Segments.randomFile(dir, "seg-2.ts", 300_000, 12);
         try (TestTracker tracker = TestTracker.start();
-             SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
+             // capped, so that the download lasts (about 2 s) long enough to see its connection's handlers:
+             // once both ends are complete, RedundantConnections closes the connection at once
+             SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback()
+                     .withMaxUploadBytesPerSecond(150_000))) {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
             SegmentSwarm seed = seedRuntime.seed(torrent, source);
             ConnectionMessageDispatcher dispatcher =
@@ -76,8 +79,13 @@ class ReconnectTest {
                     "bt's own message dispatcher runs too");
             try (SwarmRuntime leechRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
                 SegmentSwarm leech = leechRuntime.download(torrent, dir.resolve("down/seg-2.ts"));
+                boolean seen = false;
+                while (!leech.completion().isDone() && !seen) {
+                    seen = dispatcher.connectionCount() > 0;
+                    Thread.sleep(10);
+                }
+                assertTrue(seen, "no handlers while connected");
                 leech.completion().get(30, TimeUnit.SECONDS);
-                assertTrue(dispatcher.connectionCount() > 0, "no handlers while connected");
                 leech.stop();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
