@@ -31,22 +31,14 @@ class DialLimitTest {
         Path source = Segments.randomFile(dir, "seg-5.ts", LENGTH, 5);
         byte[] expected = Files.readAllBytes(source);
         SwarmConfig config = SwarmConfig.loopback().withMaxDialsPerTorrent(DIALS);
-        List<SwarmRuntime> runtimes = new ArrayList<>();
-        List<SegmentSwarm> swarms = new ArrayList<>();
-        try (TestTracker tracker = TestTracker.start()) {
+        try (TestTracker tracker = TestTracker.start(); TestSwarms test = new TestSwarms()) {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
-            SwarmRuntime origin = SwarmRuntime.start(config.withMaxUploadBytesPerSecond(256 * 1024)
-                    .withMaxDialsPerTorrent(0));
-            runtimes.add(origin);
-            swarms.add(origin.seed(torrent, source));
+            test.seed(config.withMaxUploadBytesPerSecond(256 * 1024).withMaxDialsPerTorrent(0), torrent, source);
             List<CompletableFuture<Path>> downloads = new ArrayList<>();
             for (int i = 0; i < LEECHERS; i++) {
-                SwarmRuntime leecher = SwarmRuntime.start(config);
-                runtimes.add(leecher);
-                SegmentSwarm swarm = leecher.download(torrent, dir.resolve("l" + i + "/seg-5.ts"));
-                swarms.add(swarm);
-                downloads.add(swarm.completion());
+                downloads.add(test.download(config, torrent, dir.resolve("l" + i + "/seg-5.ts")).completion());
             }
+            List<SegmentSwarm> swarms = test.swarms;
             CompletableFuture<Void> all = CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new));
             int most = 0;
             while (!all.isDone()) {
@@ -62,8 +54,6 @@ class DialLimitTest {
             int bound = LEECHERS * DIALS + LEECHERS;
             assertTrue(most <= bound, "at most " + bound + " connections, saw " + most);
             assertTrue(most >= LEECHERS, "the swarm was connected: " + most + " connections at most");
-        } finally {
-            runtimes.parallelStream().forEach(SwarmRuntime::close);
         }
     }
 }

@@ -31,32 +31,19 @@ class RedundantConnectionsTest {
         byte[] expected = Files.readAllBytes(source);
         SwarmConfig config = new SwarmConfig(InetAddress.getLoopbackAddress(), 0, Duration.ofMinutes(2),
                 SwarmConfig.DEFAULT_NETWORK_BUFFER_BYTES, 0);
-        List<SwarmRuntime> runtimes = new ArrayList<>();
-        List<SegmentSwarm> swarms = new ArrayList<>();
-        try (TestTracker tracker = TestTracker.start()) {
+        try (TestTracker tracker = TestTracker.start(); TestSwarms test = new TestSwarms()) {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
-            SwarmRuntime origin = SwarmRuntime.start(config);
-            runtimes.add(origin);
-            swarms.add(origin.seed(torrent, source));
+            test.seed(config, torrent, source);
             List<CompletableFuture<Path>> downloads = new ArrayList<>();
             for (int i = 0; i < LEECHERS; i++) {
-                SwarmRuntime leecher = SwarmRuntime.start(config);
-                runtimes.add(leecher);
-                SegmentSwarm swarm = leecher.download(torrent, dir.resolve("l" + i + "/seg-3.ts"));
-                swarms.add(swarm);
-                downloads.add(swarm.completion());
+                downloads.add(test.download(config, torrent, dir.resolve("l" + i + "/seg-3.ts")).completion());
             }
             CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            awaitNoConnections(swarms);
+            awaitNoConnections(test.swarms);
 
-            SwarmRuntime latecomer = SwarmRuntime.start(config);
-            runtimes.add(latecomer);
-            SegmentSwarm late = latecomer.download(torrent, dir.resolve("late/seg-3.ts"));
-            swarms.add(late);
+            SegmentSwarm late = test.download(config, torrent, dir.resolve("late/seg-3.ts"));
             assertArrayEquals(expected, Files.readAllBytes(late.completion().get(30, TimeUnit.SECONDS)));
-            awaitNoConnections(swarms);
-        } finally {
-            runtimes.parallelStream().forEach(SwarmRuntime::close);
+            awaitNoConnections(test.swarms);
         }
     }
 
