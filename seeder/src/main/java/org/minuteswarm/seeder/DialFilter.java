@@ -9,8 +9,6 @@ import bt.net.Peer;
 import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,19 +34,16 @@ final class DialFilter implements IConnectionSource {
     private final IPeerConnectionPool pool;
     private final int dialLimit;
     /** Dials under way per torrent, counted against the limit until they connect or fail. */
-    private final ConcurrentMap<TorrentId, AtomicInteger> dialing = new ConcurrentHashMap<>();
-
-    private final TorrentRegistry torrents;
+    private final RunningTorrents<AtomicInteger> dialing;
 
     @Inject
     DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished, IPeerConnectionPool pool, SwarmConfig config,
                EventSource events, TorrentRegistry torrents) {
         this.bt = bt;
-        this.torrents = torrents;
         this.finished = finished;
         this.pool = pool;
         this.dialLimit = config.maxDialsPerTorrent();
-        events.onTorrentStopped(null, e -> dialing.remove(e.getTorrentId()));
+        this.dialing = new RunningTorrents<>(events, torrents);
     }
 
     /** bt 1.10 dials only through {@link #getConnectionAsync}; this deprecated path applies no limit. */
@@ -66,10 +61,9 @@ final class DialFilter implements IConnectionSource {
         if (dialLimit == 0) {
             return bt.getConnectionAsync(peer, torrentId);
         }
-        AtomicInteger underWay = dialing.computeIfAbsent(torrentId, t -> new AtomicInteger());
-        if (!torrents.isSupportedAndActive(torrentId)) {
-            dialing.remove(torrentId, underWay); // it stopped meanwhile: its stop event has already cleaned up
-            return CompletableFuture.completedFuture(ConnectionResult.failure("torrent is not active"));
+        AtomicInteger underWay = dialing.of(torrentId, AtomicInteger::new).orElse(null);
+        if (underWay == null) {
+            return CompletableFuture.completedFuture(ConnectionResult.failure("torrent is not running"));
         }
         synchronized (underWay) {
             if (underWay.get() + TorrentSwarm.openConnections(pool, torrentId) >= dialLimit) {

@@ -9,7 +9,6 @@ import com.google.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The peers whose connection {@link RedundantConnections} closed because both ends held a whole torrent,
@@ -18,29 +17,23 @@ import java.util.concurrent.ConcurrentMap;
  */
 @Singleton
 final class FinishedPeers {
-    private final ConcurrentMap<TorrentId, Set<InetSocketAddress>> finished = new ConcurrentHashMap<>();
-
-    private final TorrentRegistry torrents;
+    private final RunningTorrents<Set<InetSocketAddress>> finished;
 
     @Inject
     FinishedPeers(EventSource events, TorrentRegistry torrents) {
-        this.torrents = torrents;
-        events.onTorrentStopped(null, e -> finished.remove(e.getTorrentId()));
+        this.finished = new RunningTorrents<>(events, torrents);
     }
 
     /** Remembers a peer we were connected to by its listening port (an incoming peer's port is unknown). */
     void add(TorrentId torrent, Peer peer) {
         if (!peer.isPortUnknown()) {
-            finished.computeIfAbsent(torrent, t -> ConcurrentHashMap.newKeySet()).add(address(peer));
-            if (!torrents.isSupportedAndActive(torrent)) {
-                finished.remove(torrent); // it stopped meanwhile: its stop event has already cleaned up
-            }
+            finished.of(torrent, ConcurrentHashMap::newKeySet).ifPresent(peers -> peers.add(address(peer)));
         }
     }
 
     boolean contains(TorrentId torrent, Peer peer) {
-        Set<InetSocketAddress> peers = finished.get(torrent);
-        return peers != null && !peer.isPortUnknown() && peers.contains(address(peer));
+        return !peer.isPortUnknown()
+                && finished.get(torrent).map(peers -> peers.contains(address(peer))).orElse(false);
     }
 
     private static InetSocketAddress address(Peer peer) {

@@ -1,0 +1,38 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/**
+ * State kept per torrent while it runs: dropped when the torrent stops, and never created again for a torrent
+ * that has stopped (a call racing the stop event would otherwise leave an entry nobody removes).
+ */
+final class RunningTorrents<V> {
+    private final ConcurrentMap<TorrentId, V> state = new ConcurrentHashMap<>();
+    private final TorrentRegistry torrents;
+
+    RunningTorrents(EventSource events, TorrentRegistry torrents) {
+        this.torrents = torrents;
+        events.onTorrentStopped(null, e -> state.remove(e.getTorrentId()));
+    }
+
+    /** The torrent's state, created if absent; empty if the torrent is not running. */
+    Optional<V> of(TorrentId torrent, Supplier<V> create) {
+        V v = state.computeIfAbsent(torrent, t -> create.get());
+        if (!torrents.isSupportedAndActive(torrent)) {
+            state.remove(torrent, v); // it stopped meanwhile: its stop event has already cleaned up
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    /** The torrent's state if there is any; nothing is created. */
+    Optional<V> get(TorrentId torrent) {
+        return Optional.ofNullable(state.get(torrent));
+    }
+}
