@@ -54,33 +54,33 @@ final class SegmentStorage implements Storage, StorageUnit {
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
         checkRange(offset, buffer.remaining());
-        return uninterrupted(() -> channel.read(buffer, offset), "read", offset);
+        return (int) uninterrupted(() -> channel.read(buffer, offset), "read", offset);
     }
 
     @Override
     public int writeBlock(ByteBuffer buffer, long offset) {
         checkRange(offset, buffer.remaining());
-        return counted(uninterrupted(() -> channel.write(buffer, offset), "write", offset));
+        return counted((int) uninterrupted(() -> channel.write(buffer, offset), "write", offset));
     }
 
     @Override
     public int writeBlock(ByteBufferView buffer, long offset) {
         checkRange(offset, buffer.remaining());
-        return counted(uninterrupted(() -> buffer.transferTo(channel, offset), "write", offset));
+        return counted((int) uninterrupted(() -> buffer.transferTo(channel, offset), "write", offset));
     }
 
     private interface Io {
-        int run() throws IOException;
+        long run() throws IOException;
     }
 
     /**
-     * Runs one read or write with the thread's interrupt flag cleared, then restores it. bt interrupts its data
+     * Runs one read, write or size query with the thread's interrupt flag cleared, then restores it. bt interrupts its data
      * workers when a runtime shuts down; a {@link FileChannel} call on an interrupted thread closes the channel
      * and fails, and bt then logs an ERROR with a stack trace for every block in flight (seen on listeners
      * stopped mid-download). A block whose worker was interrupted before the call (nearly always: a call takes
      * microseconds) goes through instead, and the worker still sees its interrupt afterwards.
      */
-    private int uninterrupted(Io io, String what, long offset) {
+    private long uninterrupted(Io io, String what, long offset) {
         boolean interrupted = Thread.interrupted();
         try {
             return io.run();
@@ -114,11 +114,7 @@ final class SegmentStorage implements Storage, StorageUnit {
 
     @Override
     public long size() {
-        try {
-            return channel.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot size " + file, e);
-        }
+        return uninterrupted(channel::size, "size", 0);
     }
 
     /** Idempotent; bt calls it when the torrent unregisters, we call it on stop. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.OutputStream;
@@ -35,6 +37,13 @@ class EagerUnchokeTest {
              SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
             seedRuntime.seed(torrent, source);
+            // bt registers the torrent on its own thread, and closes a handshake for a torrent it does not know yet
+            TorrentRegistry torrents = seedRuntime.bt().service(TorrentRegistry.class);
+            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+            long registered = System.nanoTime() + 5_000_000_000L;
+            while (!torrents.isSupportedAndActive(id) && System.nanoTime() < registered) {
+                Thread.sleep(10);
+            }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), seedRuntime.peerPort()), 2000);
                 socket.setSoTimeout(5000);

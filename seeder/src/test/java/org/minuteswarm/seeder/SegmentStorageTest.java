@@ -35,6 +35,10 @@ class SegmentStorageTest {
             storage.readBlock(back, 100);
             assertTrue(Thread.interrupted());
             assertArrayEquals(block, back.array());
+
+            Thread.currentThread().interrupt(); // bt's start-up verification asks for the size, too
+            assertEquals(100 + block.length, storage.size());
+            assertTrue(Thread.interrupted());
             assertTrue(storage.isOpen());
         } finally {
             Thread.interrupted();
