@@ -32,6 +32,13 @@ import java.util.concurrent.ConcurrentMap;
  * listener's first segment coming in play order. An offer left unserved for {@link #OFFER_TIMEOUT_NANOS}
  * is withdrawn. The {@link UploadScheduler} sends pieces that have never left the origin before any
  * other copy. Peers are keyed by bt's Peer object, which is one per connection.
+ *
+ * <p>A piece has left the origin once the peer it went to announces it. A copy whose connection closes before
+ * that, or that the peer has not announced {@link #CONFIRM_TIMEOUT_NANOS} after its latest block was sent, is
+ * lost and the piece counts as unsent again. Traced in the 20-listener bench: a listener connected to the origin twice
+ * (each dialed the other), the origin sent a first copy on the connection that was then closed as the
+ * duplicate, counted the piece as sent and never offered it again while other pieces were unsent; the
+ * whole swarm waited 3-8 s for that piece, until every listener asked the origin for it at once.
  */
 @Singleton
 final class OriginSpreading {
@@ -42,13 +49,24 @@ final class OriginSpreading {
      * unsent an open offer is the only way that piece leaves the origin (a 34-s whole-swarm stall without it).
      */
     static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
+    /**
+     * A piece sent to a peer that has not announced it this long after its latest block counts as not sent (its
+     * copy was lost). A listener announces a piece some tens of milliseconds after it arrives.
+     */
+    static final long CONFIRM_TIMEOUT_NANOS = 2_000_000_000L;
 
     private final ConcurrentMap<TorrentId, Spread> spreads = new ConcurrentHashMap<>();
     private final int offersPerPeer;
+    private final long confirmTimeoutNanos;
 
     @Inject
     OriginSpreading(EventSource events, UploadThrottle throttle) {
+        this(events, throttle, CONFIRM_TIMEOUT_NANOS);
+    }
+
+    OriginSpreading(EventSource events, UploadThrottle throttle, long confirmTimeoutNanos) {
         this.offersPerPeer = throttle.isUnlimited() ? UNCAPPED_OFFERS_PER_PEER : 1;
+        this.confirmTimeoutNanos = confirmTimeoutNanos;
         events.onPeerDisconnected(null, e -> {
             Spread spread = spreads.get(e.getConnectionKey().getTorrentId());
             if (spread != null) {
@@ -58,7 +76,7 @@ final class OriginSpreading {
     }
 
     void enable(TorrentId torrentId, int pieceCount, int pieceLength, long length) {
-        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length, offersPerPeer));
+        spreads.put(torrentId, new Spread(pieceCount, pieceLength, length, offersPerPeer, confirmTimeoutNanos));
     }
 
     void disable(TorrentId torrentId) {
@@ -105,7 +123,10 @@ final class OriginSpreading {
         }
     }
 
-    /** Pieces in the order they started to leave for a peer (a piece appears once per peer it went to). */
+    /**
+     * Pieces in the order they started to leave for a peer (a piece appears once per peer it went to; a copy
+     * that was lost is taken out again).
+     */
     List<Integer> sendOrder(TorrentId torrentId) {
         Spread spread = spreads.get(torrentId);
         return spread == null ? List.of() : spread.sendOrder();
@@ -123,9 +144,11 @@ final class OriginSpreading {
         private final List<Integer> order = new ArrayList<>();
         private final Random random = new Random();
         private final int offersPerPeer;
+        private final long confirmTimeoutNanos;
 
-        Spread(int pieceCount, int pieceLength, long length, int offersPerPeer) {
+        Spread(int pieceCount, int pieceLength, long length, int offersPerPeer, long confirmTimeoutNanos) {
             this.offersPerPeer = offersPerPeer;
+            this.confirmTimeoutNanos = confirmTimeoutNanos;
             this.pieceCount = pieceCount;
             this.pieceLength = pieceLength;
             this.length = length;
@@ -153,6 +176,7 @@ final class OriginSpreading {
                 holders[piece]++;
                 close(state, piece);
             }
+            state.unconfirmed.remove(piece);
         }
 
         synchronized boolean isUnsent(int piece) {
@@ -172,12 +196,15 @@ final class OriginSpreading {
             }
             PeerState state = peer(peer);
             state.activeNanos = System.nanoTime();
-            if (!state.started.get(piece)) {
+            if (!state.started.get(piece) && !state.has.get(piece)) {
                 state.started.set(piece);
                 if (sent[piece]++ == 0) {
                     unsent--;
                 }
                 order.add(piece);
+                state.unconfirmed.put(piece, state.activeNanos);
+            } else {
+                state.unconfirmed.replace(piece, state.activeNanos); // its last block so far
             }
             Offer offer = state.open.get(piece);
             if (offer != null) {
@@ -187,6 +214,15 @@ final class OriginSpreading {
                     close(state, piece);
                 }
             }
+        }
+
+        /** The copy of {@code piece} sent to this peer never arrived: it has not left the origin after all. */
+        private void lost(PeerState state, int piece) {
+            state.started.clear(piece);
+            if (--sent[piece] == 0) {
+                unsent++;
+            }
+            order.remove(order.lastIndexOf(piece));
         }
 
         private void close(PeerState state, int piece) {
@@ -201,6 +237,13 @@ final class OriginSpreading {
             // Only a peer that asks us for nothing at all: one busy with its other offers (bt requests at
             // most three pieces per connection at a time, a capped origin serves them slowly) keeps them.
             boolean idle = now - state.activeNanos > OFFER_TIMEOUT_NANOS;
+            state.unconfirmed.entrySet().removeIf(e -> {
+                boolean lost = now - e.getValue() > confirmTimeoutNanos;
+                if (lost) {
+                    lost(state, e.getKey());
+                }
+                return lost;
+            });
             state.open.entrySet().removeIf(e -> {
                 boolean stale = idle && now - e.getValue().lastNanos > OFFER_TIMEOUT_NANOS;
                 if (stale) {
@@ -264,6 +307,7 @@ final class OriginSpreading {
             }
             state.open.keySet().forEach(p -> inFlight[p]--);
             state.has.stream().forEach(p -> holders[p]--);
+            state.unconfirmed.keySet().forEach(p -> lost(state, p));
         }
 
         synchronized List<Integer> sendOrder() {
@@ -276,6 +320,8 @@ final class OriginSpreading {
         final BitSet offered = new BitSet();
         final BitSet started = new BitSet();
         final Map<Integer, Offer> open = new HashMap<>();
+        /** Pieces sent to this peer that it has not announced yet, with when their latest block was sent. */
+        final Map<Integer, Long> unconfirmed = new HashMap<>();
         long activeNanos = System.nanoTime(); // last request from or block to this peer
     }
 

@@ -6,6 +6,7 @@ import bt.torrent.TorrentRegistry;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -14,17 +15,22 @@ import java.util.function.Supplier;
  */
 final class RunningTorrents<V> {
     private final ConcurrentMap<TorrentId, V> state = new ConcurrentHashMap<>();
-    private final TorrentRegistry torrents;
+    private final Predicate<TorrentId> running;
 
     RunningTorrents(EventSource events, TorrentRegistry torrents) {
-        this.torrents = torrents;
+        this(events, torrents::isSupportedAndActive);
+    }
+
+    /** With {@code running} telling whether a torrent runs (bt's registry, or a test's own). */
+    RunningTorrents(EventSource events, Predicate<TorrentId> running) {
+        this.running = running;
         events.onTorrentStopped(null, e -> state.remove(e.getTorrentId()));
     }
 
     /** The torrent's state, created if absent; empty if the torrent is not running. */
     Optional<V> of(TorrentId torrent, Supplier<V> create) {
         V v = state.computeIfAbsent(torrent, t -> create.get());
-        if (!torrents.isSupportedAndActive(torrent)) {
+        if (!running.test(torrent)) {
             state.remove(torrent, v); // it stopped meanwhile: its stop event has already cleaned up
             return Optional.empty();
         }

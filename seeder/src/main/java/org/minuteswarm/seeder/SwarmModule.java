@@ -83,6 +83,8 @@ final class SwarmModule implements Module {
         ServiceModule.extend(binder).addMessagingAgentType(EagerUnchoke.class);
         // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
         ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
+        // Who holds which piece, so that a capped upload serves the rarest piece first.
+        ServiceModule.extend(binder).addMessagingAgentType(PieceHolders.class);
         binder.bind(bt.net.ConnectionSource.class).asEagerSingleton(); // starts bt's incoming listener
         binder.bind(IConnectionSource.class).to(DialFilter.class).asEagerSingleton();
     }
@@ -92,9 +94,9 @@ final class SwarmModule implements Module {
     @Singleton
     DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
                           BlockCache blocks, Config config, EventSource events, OriginSpreading spreading,
-                          DispatchSignal signal) {
+                          PieceHolders holders, DispatchSignal signal) {
         return new UploadScheduler(new DefaultDataWorker(lifecycle, torrents, verifier, blocks, config), throttle,
-                deadlines, spreading, events, lifecycle, config, signal);
+                deadlines, spreading, holders, events, lifecycle, config, signal);
     }
 
     /** bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's. */

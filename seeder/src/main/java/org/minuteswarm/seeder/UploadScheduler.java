@@ -36,6 +36,7 @@ final class UploadScheduler implements DataWorker {
     private final UploadThrottle throttle;
     private final SegmentDeadlines deadlines;
     private final OriginSpreading spreading;
+    private final PieceHolders holders;
     private final Map<TorrentId, ArrayDeque<Pending>> queues = new HashMap<>(); // guarded by this
     private final Thread thread;
     private volatile boolean shutdown;
@@ -46,12 +47,13 @@ final class UploadScheduler implements DataWorker {
     }
 
     UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
-                    EventSource events, IRuntimeLifecycleBinder lifecycle, Config config, DispatchSignal signal) {
+                    PieceHolders holders, EventSource events, IRuntimeLifecycleBinder lifecycle, Config config, DispatchSignal signal) {
         this.bt = bt;
         this.signal = signal;
         this.throttle = throttle;
         this.deadlines = deadlines;
         this.spreading = spreading;
+        this.holders = holders;
         if (throttle.isUnlimited()) {
             thread = null;
         } else {
@@ -84,6 +86,7 @@ final class UploadScheduler implements DataWorker {
     private CompletableFuture<BlockRead> release(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
                                                  int length) {
         spreading.served(torrentId, peer, pieceIndex, length);
+        holders.sent(torrentId, peer, pieceIndex);
         CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
         // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
         read.whenComplete((block, error) -> signal.wakeUp());
@@ -133,31 +136,48 @@ final class UploadScheduler implements DataWorker {
     }
 
     /**
-     * The request to serve next: the oldest request of the torrent with the earliest deadline, except that a
-     * spreading origin sends pieces that have never left it before any other. A copy of a piece some listener
-     * already holds can come from that listener; a piece only the origin has can come from nowhere else, and
-     * while it waits behind copies of older segments the whole swarm waits for it.
+     * The request to serve next: one of the torrent with the earliest deadline, except that a spreading origin
+     * sends pieces that have never left it before any other. A copy of a piece some listener already holds can
+     * come from that listener; a piece only the origin has can come from nowhere else, and while it waits
+     * behind copies of older segments the whole swarm waits for it. Within the torrent, the request for the
+     * piece the fewest of our peers hold (or are being sent by us) goes first, the oldest among equals:
+     * see {@link PieceHolders}.
      */
     private synchronized Pending pollMostUrgent() {
-        Pending best = null;
-        boolean bestIsFirstCopy = false;
+        TorrentId bestTorrent = null;
+        Pending bestFirstCopy = null;
         long bestDeadline = Long.MAX_VALUE;
         for (Map.Entry<TorrentId, ArrayDeque<Pending>> e : queues.entrySet()) {
             long deadline = deadlines.of(e.getKey());
             Pending firstCopy = firstCopyIn(e.getKey(), e.getValue());
-            boolean isFirstCopy = firstCopy != null;
-            if (best == null || isFirstCopy && !bestIsFirstCopy
-                    || isFirstCopy == bestIsFirstCopy && deadline < bestDeadline) {
-                best = isFirstCopy ? firstCopy : e.getValue().peek();
-                bestIsFirstCopy = isFirstCopy;
+            if (bestTorrent == null || firstCopy != null && bestFirstCopy == null
+                    || (firstCopy != null) == (bestFirstCopy != null) && deadline < bestDeadline) {
+                bestTorrent = e.getKey();
+                bestFirstCopy = firstCopy;
                 bestDeadline = deadline;
             }
         }
-        if (best != null) {
-            ArrayDeque<Pending> queue = queues.get(best.torrentId());
-            queue.remove(best);
-            if (queue.isEmpty()) {
-                queues.remove(best.torrentId());
+        if (bestTorrent == null) {
+            return null;
+        }
+        ArrayDeque<Pending> queue = queues.get(bestTorrent);
+        Pending best = bestFirstCopy != null ? bestFirstCopy : rarest(bestTorrent, queue);
+        queue.remove(best);
+        if (queue.isEmpty()) {
+            queues.remove(bestTorrent);
+        }
+        return best;
+    }
+
+    /** The oldest queued request for the piece the fewest peers hold or are being sent. */
+    private Pending rarest(TorrentId torrentId, ArrayDeque<Pending> queue) {
+        Pending best = null;
+        int bestHolders = Integer.MAX_VALUE;
+        for (Pending p : queue) {
+            int n = holders.holders(torrentId, p.pieceIndex());
+            if (n < bestHolders) {
+                best = p;
+                bestHolders = n;
             }
         }
         return best;

@@ -1,0 +1,147 @@
+package org.minuteswarm.seeder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import bt.event.EventBus;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.net.buffer.BufferedData;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
+import bt.service.RuntimeLifecycleBinder;
+import bt.torrent.data.BlockRead;
+import bt.torrent.data.BlockWrite;
+import bt.torrent.data.DataWorker;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The order in which a capped runtime's {@link UploadScheduler} serves the requests it queued. */
+class UploadOrderTest {
+    private static final int PIECE = 16 * 1024;
+
+    /** bt's block reads, as the scheduler releases them: (torrent, piece), in order. */
+    private static final class RecordingWorker implements DataWorker {
+        final List<String> released = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int piece, int offset,
+                                                            int length) {
+            released.add(torrentId + "#" + piece);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int piece, int offset,
+                                                      BufferedData buffer) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
+     * The capped origin: a piece that has never left the origin goes before any further copy of a piece that
+     * has, even when that copy belongs to a segment due earlier. Without it the origin spent its upload on
+     * copies of the older segment that listeners could get from each other, while the newest segment's
+     * pieces, which only the origin had, waited (12 capped listeners fell behind the stream).
+     */
+    @Test
+    @Timeout(10)
+    void neverSentPiecesLeaveBeforeCopiesOfAnEarlierSegment() throws Exception {
+        TorrentId older = TorrentId.fromBytes(new byte[20]);
+        byte[] b = new byte[20];
+        b[0] = 1;
+        TorrentId newer = TorrentId.fromBytes(b);
+        UploadThrottle throttle = new UploadThrottle(1_000_000);
+        EventBus events = new EventBus();
+        OriginSpreading spreading = new OriginSpreading(events, throttle);
+        spreading.enable(older, 4, PIECE, 4L * PIECE);
+        spreading.enable(newer, 4, PIECE, 4L * PIECE);
+        SegmentDeadlines deadlines = new SegmentDeadlines();
+        deadlines.set(older, Instant.parse("2026-01-01T00:00:00Z"));
+        deadlines.set(newer, Instant.parse("2026-01-01T00:00:05Z"));
+        Peer seen = InetPeer.build(InetAddress.getLoopbackAddress(), 7000);
+        for (int piece = 0; piece < 4; piece++) {
+            spreading.served(older, seen, piece, PIECE); // every piece of the older segment has left once
+        }
+        Peer a = peer(7001);
+        Peer c = peer(7003);
+        List<String> released = releaseOrder(throttle, events, spreading, deadlines, holders(events), scheduler -> {
+            scheduler.addBlockRequest(older, a, 1, 0, PIECE);
+            scheduler.addBlockRequest(older, a, 2, 0, PIECE);
+            scheduler.addBlockRequest(newer, c, 3, 0, PIECE);
+            scheduler.addBlockRequest(newer, c, 0, 0, PIECE);
+        }, 4);
+        assertEquals(List.of(newer + "#3", newer + "#0", older + "#1", older + "#2"), released);
+    }
+
+    /**
+     * A capped listener serves the piece the fewest of its peers hold (or are being sent) first, the oldest
+     * request first among equals; each copy it sends counts, so the requesters of one rare piece do not all
+     * go before everybody else. First come, first served, the piece a listener had just got from the origin,
+     * which nobody else had, waited behind copies of pieces half the swarm held.
+     */
+    @Test
+    @Timeout(10)
+    void rarestPieceFirstAndEachCopyCounts() throws Exception {
+        TorrentId segment = TorrentId.fromBytes(new byte[20]);
+        UploadThrottle throttle = new UploadThrottle(1_000_000);
+        EventBus events = new EventBus();
+        PieceHolders holders = holders(events);
+        Peer a = peer(7001);
+        Peer b = peer(7002);
+        Peer c = peer(7003);
+        Peer d = peer(7004);
+        for (Peer p : List.of(b, c, d)) {
+            holders.has(segment, p, 1); // piece 1 is common: three peers announced it
+        }
+        holders.has(segment, d, 2); // piece 2: one peer; piece 3: nobody
+        List<String> released = releaseOrder(throttle, events, new OriginSpreading(events, throttle),
+                new SegmentDeadlines(), holders, scheduler -> {
+                    scheduler.addBlockRequest(segment, a, 1, 0, PIECE);
+                    scheduler.addBlockRequest(segment, a, 2, 0, PIECE);
+                    scheduler.addBlockRequest(segment, a, 3, 0, PIECE);
+                    scheduler.addBlockRequest(segment, b, 3, 0, PIECE);
+                    scheduler.addBlockRequest(segment, c, 3, 0, PIECE);
+                }, 5);
+        // 3 (nobody) to a; then 2 and 3 have one holder each: 2 was asked first; then 3 (2 holders) before 1 (3)
+        assertEquals(List.of(segment + "#3", segment + "#2", segment + "#3", segment + "#3", segment + "#1"),
+                released);
+    }
+
+    private static Peer peer(int port) {
+        return InetPeer.build(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static PieceHolders holders(EventBus events) {
+        return new PieceHolders(events, new RunningTorrents<>(events, torrent -> true));
+    }
+
+    /** Queues {@code requests} while the throttle is in debt, then returns the first {@code n} releases. */
+    private static List<String> releaseOrder(UploadThrottle throttle, EventBus events, OriginSpreading spreading,
+                                             SegmentDeadlines deadlines, PieceHolders holders,
+                                             Consumer<UploadScheduler> requests, int n) throws Exception {
+        RecordingWorker worker = new RecordingWorker();
+        RuntimeLifecycleBinder lifecycle = new RuntimeLifecycleBinder();
+        UploadScheduler scheduler = new UploadScheduler(worker, throttle, deadlines, spreading, holders, events,
+                lifecycle, new Config(), new DispatchSignal());
+        throttle.take(200_000); // 0.2 s in debt: the requests queue up before the first is released
+        lifecycle.visitBindings(LifecycleEvent.STARTUP, binding -> binding.getRunnable().run());
+        try {
+            requests.accept(scheduler);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (worker.released.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return List.copyOf(worker.released);
+        } finally {
+            lifecycle.visitBindings(LifecycleEvent.SHUTDOWN, binding -> binding.getRunnable().run());
+        }
+    }
+}
