@@ -23,14 +23,18 @@ import org.slf4j.LoggerFactory;
  * future back we hold the request, without blocking bt's message-dispatcher thread (throttling inside the
  * block read, as before, stalled that single thread and with it every download of the runtime).
  *
- * <p>When the runtime has an upload cap, requests wait in one FIFO per torrent; one thread ("seeder.upload")
- * waits until the token bucket is out of debt, then releases the oldest request of the torrent with the
- * earliest {@link SegmentDeadlines deadline}, so the segment about to play is never starved by the others.
+ * <p>When the runtime has an upload cap, requests wait in one queue per torrent; one thread ("seeder.upload")
+ * waits until the token bucket is out of debt, then releases a request of the torrent with the earliest
+ * {@link SegmentDeadlines deadline}, so the segment about to play is never starved by the others: the one for
+ * the rarest piece among our peers, a request's wait counting against its piece's holders ({@link #rarest}).
  * Uncapped, requests pass straight through. Either way {@link OriginSpreading} learns which piece went to
  * whom, at the moment it is released. Writes and piece verification are bt's own worker's.
  */
 final class UploadScheduler implements DataWorker {
     private static final Logger LOG = LoggerFactory.getLogger(UploadScheduler.class);
+
+    /** How long a queued request waits to go ahead of one for a piece one more peer holds. */
+    static final double WAIT_PER_HOLDER_NANOS = 100_000_000;
 
     private final DataWorker bt;
     private final UploadThrottle throttle;
@@ -43,7 +47,7 @@ final class UploadScheduler implements DataWorker {
     private final DispatchSignal signal;
 
     private record Pending(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length,
-                           CompletableFuture<BlockRead> result) {
+                           CompletableFuture<BlockRead> result, long queuedNanos) {
     }
 
     UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
@@ -77,7 +81,7 @@ final class UploadScheduler implements DataWorker {
         CompletableFuture<BlockRead> result = new CompletableFuture<>();
         synchronized (this) {
             queues.computeIfAbsent(torrentId, k -> new ArrayDeque<>())
-                    .add(new Pending(torrentId, peer, pieceIndex, offset, length, result));
+                    .add(new Pending(torrentId, peer, pieceIndex, offset, length, result, System.nanoTime()));
             notifyAll();
         }
         return result;
@@ -169,15 +173,25 @@ final class UploadScheduler implements DataWorker {
         return best;
     }
 
-    /** The oldest queued request for the piece the fewest peers hold or are being sent. */
+    /**
+     * The request for the piece the fewest peers hold or are being sent, where every
+     * {@link #WAIT_PER_HOLDER_NANOS} a request has waited counts as one holder less (so the older of two
+     * requests for equally rare pieces goes first). Without the wait, a request for a common piece starved
+     * behind rarer ones that kept coming: its requester had claimed the piece on this connection and asked
+     * nobody else, and a common piece is often the last one its requester lacks (traced: a listener waited
+     * 2.5 s for one, the last of its segment, and the whole swarm's distribution time with it). Aging faster
+     * (one holder per 30 ms) spread the segment's last pieces visibly slower.
+     */
     private Pending rarest(TorrentId torrentId, ArrayDeque<Pending> queue) {
+        long now = System.nanoTime();
         Pending best = null;
-        int bestHolders = Integer.MAX_VALUE;
+        double bestScore = Double.MAX_VALUE;
         for (Pending p : queue) {
-            int n = holders.holders(torrentId, p.pieceIndex());
-            if (n < bestHolders) {
+            double waited = (now - p.queuedNanos()) / WAIT_PER_HOLDER_NANOS;
+            double score = holders.holders(torrentId, p.pieceIndex()) - waited;
+            if (score < bestScore) {
                 best = p;
-                bestHolders = n;
+                bestScore = score;
             }
         }
         return best;

@@ -115,6 +115,40 @@ class UploadOrderTest {
                 released);
     }
 
+    /**
+     * A request's wait counts against its piece's holders (one per 100 ms), so a request for a common piece is
+     * not starved by rarer ones that keep coming: its requester asks nobody else for that piece.
+     */
+    @Test
+    @Timeout(10)
+    void aLongQueuedRequestForACommonPieceGoesBeforeANewRareOne() throws Exception {
+        TorrentId segment = TorrentId.fromBytes(new byte[20]);
+        UploadThrottle throttle = new UploadThrottle(1_000_000);
+        EventBus events = new EventBus();
+        PieceHolders holders = holders(events);
+        Peer a = peer(7001);
+        Peer b = peer(7002);
+        for (int port = 7010; port < 7013; port++) {
+            holders.has(segment, peer(port), 1); // piece 1: three holders; piece 3: none
+        }
+        List<String> released = releaseOrder(throttle, events, new OriginSpreading(events, throttle),
+                new SegmentDeadlines(), holders, 800_000, scheduler -> {
+                    scheduler.addBlockRequest(segment, a, 1, 0, PIECE);
+                    sleep(500); // a's request: 5 holders' worth of waiting more than b's
+                    scheduler.addBlockRequest(segment, b, 3, 0, PIECE);
+                }, 2);
+        assertEquals(List.of(segment + "#1", segment + "#3"), released);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Peer peer(int port) {
         return InetPeer.build(InetAddress.getLoopbackAddress(), port);
     }
@@ -127,11 +161,18 @@ class UploadOrderTest {
     private static List<String> releaseOrder(UploadThrottle throttle, EventBus events, OriginSpreading spreading,
                                              SegmentDeadlines deadlines, PieceHolders holders,
                                              Consumer<UploadScheduler> requests, int n) throws Exception {
+        return releaseOrder(throttle, events, spreading, deadlines, holders, 200_000, requests, n);
+    }
+
+    /** As above, with the throttle {@code debtBytes} in debt (at 1 MB/s) when the requests start to queue. */
+    private static List<String> releaseOrder(UploadThrottle throttle, EventBus events, OriginSpreading spreading,
+                                             SegmentDeadlines deadlines, PieceHolders holders, int debtBytes,
+                                             Consumer<UploadScheduler> requests, int n) throws Exception {
         RecordingWorker worker = new RecordingWorker();
         RuntimeLifecycleBinder lifecycle = new RuntimeLifecycleBinder();
         UploadScheduler scheduler = new UploadScheduler(worker, throttle, deadlines, spreading, holders, events,
                 lifecycle, new Config(), new DispatchSignal());
-        throttle.take(200_000); // 0.2 s in debt: the requests queue up before the first is released
+        throttle.take(debtBytes); // in debt: the requests queue up before the first is released
         lifecycle.visitBindings(LifecycleEvent.STARTUP, binding -> binding.getRunnable().run());
         try {
             requests.accept(scheduler);
