@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentMap;
  * shows peers no bitfield at all ({@link BitfieldHandshake}) and instead offers each peer a few pieces by HAVE
  * ({@link PieceOffers}). While some piece has not left the origin yet, a peer is only offered such pieces, each
  * to one peer at a time, so the origin never sends a piece twice while a piece nobody else has is still
- * unsent: the peers must trade with each other for the rest. After every piece has left once, each peer is
- * offered what it lacks and is rarest among the origin's peers.
+ * unsent (unless the first copy was lost, below): the peers must trade with each other for the rest. After
+ * every piece has left once, each peer is offered what it lacks and is rarest among the origin's peers.
  *
  * <p>An offer stays open until the peer has been sent all of the piece or announces that it has it; then the
  * peer is offered the next one, so the origin's upload never runs dry while peers still lack pieces. At most
@@ -44,9 +44,10 @@ import java.util.concurrent.ConcurrentMap;
 final class OriginSpreading {
     static final int UNCAPPED_OFFERS_PER_PEER = 4;
     /**
-     * The offers of a peer that has asked us for nothing and been sent nothing for this long are withdrawn, so the piece can go to
-     * another peer: a peer whose pieces are all claimed elsewhere may never ask for it, and while pieces are
-     * unsent an open offer is the only way that piece leaves the origin (a 34-s whole-swarm stall without it).
+     * The offers of a peer that has asked us for nothing and been sent nothing for this long are withdrawn, so
+     * the piece can go to another peer: a peer whose pieces are all claimed elsewhere may never ask for it, and
+     * while pieces are unsent an open offer is the only way that piece leaves the origin (a 34-s whole-swarm
+     * stall without it).
      */
     static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
     /**
@@ -101,7 +102,10 @@ final class OriginSpreading {
         return spread == null ? List.of() : spread.newOffers(peer);
     }
 
-    /** Whether no block of {@code piece} has been sent to anybody yet (false for a torrent not spread). */
+    /**
+     * Whether {@code piece} has not left the origin: no block of it has been sent to anybody, or every copy was
+     * lost, and no peer announced it (false for a torrent not spread).
+     */
     boolean isUnsent(TorrentId torrentId, int piece) {
         Spread spread = spreads.get(torrentId);
         return spread != null && spread.isUnsent(piece);
@@ -136,7 +140,7 @@ final class OriginSpreading {
         private final int pieceCount;
         private final int pieceLength;
         private final long length;
-        private final int[] sent;      // peers the piece started to go to
+        private final int[] sent;      // peers the piece started to go to (lost copies not counted) or announce it
         private final int[] inFlight;  // open offers
         private final int[] holders;   // connected peers that have it
         private int unsent;
@@ -177,6 +181,11 @@ final class OriginSpreading {
                 close(state, piece);
             }
             state.unconfirmed.remove(piece);
+            if (sent[piece] == 0) {
+                // a copy we counted as lost arrived after all, or a peer got it from one that left: it is out
+                sent[piece]++;
+                unsent--;
+            }
         }
 
         synchronized boolean isUnsent(int piece) {
@@ -187,14 +196,17 @@ final class OriginSpreading {
             PeerState state = peers.get(peer);
             if (state != null) {
                 state.activeNanos = System.nanoTime();
+                state.unconfirmed.replace(piece, state.activeNanos); // more blocks of it are on their way
             }
         }
 
         synchronized void served(Peer peer, int piece, int bytes) {
-            if (piece < 0 || piece >= pieceCount) {
+            PeerState state = peers.get(peer);
+            if (piece < 0 || piece >= pieceCount || state == null) {
+                // No state: the peer disconnected while this block was on its way out, so the copy is lost
+                // (or it never was offered anything); if it arrives anyway, the peer's HAVE counts it.
                 return;
             }
-            PeerState state = peer(peer);
             state.activeNanos = System.nanoTime();
             if (!state.started.get(piece) && !state.has.get(piece)) {
                 state.started.set(piece);

@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * behind ten queued requests for common pieces). Counting our own sends as holders spreads the copies of a
  * rare piece over its requesters instead of sending it to all of them before anything else.
  *
- * <p>Peers are bt's Peer objects, one per connection. Public only because bt binds agent methods with a
- * public lookup.
+ * <p>Peers are bt's Peer objects, one per connection. A copy we sent counts until the peer disconnects, even
+ * if it never arrives; a HAVE or our send racing the peer's disconnect leaves a stale entry until the torrent
+ * stops. Both only skew the order a little. Public only because bt binds agent methods with a public lookup.
  */
 @Singleton
 public final class PieceHolders {
@@ -97,6 +98,7 @@ public final class PieceHolders {
     }
 
     private Optional<BitSet> pieces(TorrentId torrent, Peer peer) {
-        return torrents.of(torrent, ConcurrentHashMap::new).map(peers -> peers.computeIfAbsent(peer, k -> new BitSet()));
+        return torrents.of(torrent, ConcurrentHashMap::new)
+                .map(peers -> peers.computeIfAbsent(peer, k -> new BitSet()));
     }
 }

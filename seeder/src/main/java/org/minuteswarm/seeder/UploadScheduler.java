@@ -51,7 +51,8 @@ final class UploadScheduler implements DataWorker {
     }
 
     UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
-                    PieceHolders holders, EventSource events, IRuntimeLifecycleBinder lifecycle, Config config, DispatchSignal signal) {
+                    PieceHolders holders, EventSource events, IRuntimeLifecycleBinder lifecycle, Config config,
+                    DispatchSignal signal) {
         this.bt = bt;
         this.signal = signal;
         this.throttle = throttle;

@@ -68,7 +68,7 @@ class UploadOrderTest {
         deadlines.set(newer, Instant.parse("2026-01-01T00:00:05Z"));
         Peer seen = InetPeer.build(InetAddress.getLoopbackAddress(), 7000);
         for (int piece = 0; piece < 4; piece++) {
-            spreading.served(older, seen, piece, PIECE); // every piece of the older segment has left once
+            spreading.peerHas(older, seen, piece); // every piece of the older segment has left once
         }
         Peer a = peer(7001);
         Peer c = peer(7003);
