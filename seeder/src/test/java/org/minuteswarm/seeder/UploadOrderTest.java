@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /** The order in which a capped runtime's {@link UploadScheduler} serves the requests it queued. */
 class UploadOrderTest {
     private static final int PIECE = 16 * 1024;
+    private static final TorrentId SEGMENT = TorrentId.fromBytes(new byte[20]);
 
     /** bt's block reads, as the scheduler releases them: (torrent, piece), in order. */
     private static final class RecordingWorker implements DataWorker {
@@ -90,8 +91,6 @@ class UploadOrderTest {
     @Test
     @Timeout(10)
     void rarestPieceFirstAndEachCopyCounts() throws Exception {
-        TorrentId segment = TorrentId.fromBytes(new byte[20]);
-        UploadThrottle throttle = new UploadThrottle(1_000_000);
         EventBus events = new EventBus();
         PieceHolders holders = holders(events);
         Peer a = peer(7001);
@@ -99,19 +98,18 @@ class UploadOrderTest {
         Peer c = peer(7003);
         Peer d = peer(7004);
         for (Peer p : List.of(b, c, d)) {
-            holders.has(segment, p, 1); // piece 1 is common: three peers announced it
+            holders.has(SEGMENT, p, 1); // piece 1 is common: three peers announced it
         }
-        holders.has(segment, d, 2); // piece 2: one peer; piece 3: nobody
-        List<String> released = releaseOrder(throttle, events, new OriginSpreading(events, throttle),
-                new SegmentDeadlines(), holders, scheduler -> {
-                    scheduler.addBlockRequest(segment, a, 1, 0, PIECE);
-                    scheduler.addBlockRequest(segment, a, 2, 0, PIECE);
-                    scheduler.addBlockRequest(segment, a, 3, 0, PIECE);
-                    scheduler.addBlockRequest(segment, b, 3, 0, PIECE);
-                    scheduler.addBlockRequest(segment, c, 3, 0, PIECE);
-                }, 5);
+        holders.has(SEGMENT, d, 2); // piece 2: one peer; piece 3: nobody
+        List<String> released = listenerReleaseOrder(events, holders, 200_000, scheduler -> {
+            scheduler.addBlockRequest(SEGMENT, a, 1, 0, PIECE);
+            scheduler.addBlockRequest(SEGMENT, a, 2, 0, PIECE);
+            scheduler.addBlockRequest(SEGMENT, a, 3, 0, PIECE);
+            scheduler.addBlockRequest(SEGMENT, b, 3, 0, PIECE);
+            scheduler.addBlockRequest(SEGMENT, c, 3, 0, PIECE);
+        }, 5);
         // 3 (nobody) to a; then 2 and 3 have one holder each: 2 was asked first; then 3 (2 holders) before 1 (3)
-        assertEquals(List.of(segment + "#3", segment + "#2", segment + "#3", segment + "#3", segment + "#1"),
+        assertEquals(List.of(SEGMENT + "#3", SEGMENT + "#2", SEGMENT + "#3", SEGMENT + "#3", SEGMENT + "#1"),
                 released);
     }
 
@@ -122,22 +120,19 @@ class UploadOrderTest {
     @Test
     @Timeout(10)
     void aLongQueuedRequestForACommonPieceGoesBeforeANewRareOne() throws Exception {
-        TorrentId segment = TorrentId.fromBytes(new byte[20]);
-        UploadThrottle throttle = new UploadThrottle(1_000_000);
         EventBus events = new EventBus();
         PieceHolders holders = holders(events);
         Peer a = peer(7001);
         Peer b = peer(7002);
         for (int port = 7010; port < 7013; port++) {
-            holders.has(segment, peer(port), 1); // piece 1: three holders; piece 3: none
+            holders.has(SEGMENT, peer(port), 1); // piece 1: three holders; piece 3: none
         }
-        List<String> released = releaseOrder(throttle, events, new OriginSpreading(events, throttle),
-                new SegmentDeadlines(), holders, 800_000, scheduler -> {
-                    scheduler.addBlockRequest(segment, a, 1, 0, PIECE);
-                    sleep(500); // a's request: 5 holders' worth of waiting more than b's
-                    scheduler.addBlockRequest(segment, b, 3, 0, PIECE);
-                }, 2);
-        assertEquals(List.of(segment + "#1", segment + "#3"), released);
+        List<String> released = listenerReleaseOrder(events, holders, 800_000, scheduler -> {
+            scheduler.addBlockRequest(SEGMENT, a, 1, 0, PIECE);
+            sleep(500); // a's request: 5 holders' worth of waiting more than b's
+            scheduler.addBlockRequest(SEGMENT, b, 3, 0, PIECE);
+        }, 2);
+        assertEquals(List.of(SEGMENT + "#1", SEGMENT + "#3"), released);
     }
 
     private static void sleep(long millis) {
@@ -147,6 +142,14 @@ class UploadOrderTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #releaseOrder} for a listener (no spreading, no deadlines) capped at 1 MB/s. */
+    private static List<String> listenerReleaseOrder(EventBus events, PieceHolders holders, int debtBytes,
+                                                     Consumer<UploadScheduler> requests, int n) throws Exception {
+        UploadThrottle throttle = new UploadThrottle(1_000_000);
+        return releaseOrder(throttle, events, new OriginSpreading(events, throttle), new SegmentDeadlines(), holders,
+                debtBytes, requests, n);
     }
 
     private static Peer peer(int port) {
