@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runtime-wide bt messaging agent that counts, per torrent and piece, the connected peers that hold the piece
  * or are being sent it by us: what each peer announced (BITFIELD, HAVE), plus every piece we released to it.
- * {@link UploadScheduler} serves the rarest piece first with it.
+ * {@link UploadScheduler} serves the rarest piece first with it; only a capped runtime registers and feeds it.
  *
  * <p>Why: a listener that has just received a piece from the origin is often its only holder besides the
  * origin, and everybody asks it for that piece at once; served first come, first served, those requests

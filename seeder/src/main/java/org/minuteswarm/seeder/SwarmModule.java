@@ -83,8 +83,10 @@ final class SwarmModule implements Module {
         ServiceModule.extend(binder).addMessagingAgentType(EagerUnchoke.class);
         // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
         ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
-        // Who holds which piece, so that a capped upload serves the rarest piece first.
-        ServiceModule.extend(binder).addMessagingAgentType(PieceHolders.class);
+        if (!throttle.isUnlimited()) {
+            // Who holds which piece, so that a capped upload serves the rarest piece first (uncapped, nobody asks).
+            ServiceModule.extend(binder).addMessagingAgentType(PieceHolders.class);
+        }
         binder.bind(bt.net.ConnectionSource.class).asEagerSingleton(); // starts bt's incoming listener
         binder.bind(IConnectionSource.class).to(DialFilter.class).asEagerSingleton();
     }

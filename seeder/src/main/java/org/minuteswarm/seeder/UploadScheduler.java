@@ -91,7 +91,9 @@ final class UploadScheduler implements DataWorker {
     private CompletableFuture<BlockRead> release(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
                                                  int length) {
         spreading.served(torrentId, peer, pieceIndex, length);
-        holders.sent(torrentId, peer, pieceIndex);
+        if (thread != null) {
+            holders.sent(torrentId, peer, pieceIndex); // only a capped queue orders by holders
+        }
         CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
         // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
         read.whenComplete((block, error) -> signal.wakeUp());
