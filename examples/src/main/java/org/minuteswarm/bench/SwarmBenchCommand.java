@@ -55,12 +55,13 @@ public final class SwarmBenchCommand implements Callable<Integer> {
     Path out;
 
     /**
-     * What {@code ./minuteswarm listen} runs with: a small heap and direct-memory cap, the serial collector
+     * What {@code ./minuteswarm listen} runs with: a small heap and direct-memory cap, a 4 MB young generation
+     * (an agent allocates ~0.5 MB/s, and every page of a larger eden becomes resident), the serial collector
      * (no collector threads of its own), the C1 compiler only (a listener's hot loop needs no C2, whose
      * compile threads cost 20 JVMs starting on two cores seconds each), smaller thread stacks.
      */
     static final String LISTEN_JAVA_OPTS =
-            "-Xmx64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k";
+            "-Xmx64m -Xmn4m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k";
 
     @Option(names = "--agent-java-opts", paramLabel = "OPTS", defaultValue = LISTEN_JAVA_OPTS,
             description = "JVM options of each listener agent process (default: ${DEFAULT-VALUE}).")
