@@ -50,6 +50,17 @@ import org.slf4j.LoggerFactory;
  * Passes every 10 ms rather than 2 ms took an agent in the 12-listener benchmark from 11-13% of a core to
  * 7.6%, with the same distribution times; 25-ms passes saved more CPU but lost distribution time.
  *
+ * <p><b>Quiet connections are asked less often.</b> A connection's suppliers (bt's request producer, its
+ * request consumer's block sender, its choking and assignment checks, and ours) have something new to give
+ * after a message came in on that connection, or after something that {@link DispatchSignal signals}: a
+ * block read, a piece verified, a new connection. Those passes ask every connection, as bt's loop does; a
+ * pass that only follows the messages of the last one asks the connections that received or sent something
+ * in it, and each other connection at least every {@link #QUIET_PRODUCE_INTERVAL}, for the timers that run in
+ * suppliers (keep-alives, assignment timeouts, {@link AssignmentRefresh}). Asking every supplier of some
+ * twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
+ * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
+ * what the others announce, and the origin is one process, not one per listener.
+ *
  * <p>As in bt, all consumers are called, then all suppliers, on this one thread: {@link PieceDispatch} and
  * {@link PieceOffers} rely on that.
  */
@@ -67,11 +78,15 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
      * message processing interval (bt's loop backs off from 1 ms instead, but spins while messages move).
      */
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A connection on which nothing moved has its suppliers asked at least this often (see the class comment). */
+    static final long QUIET_PRODUCE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final IPeerConnectionPool pool;
     private final TorrentRegistry torrents;
     private final DispatchSignal signal;
     private final long maxIdleWait;
+    /** Whether every pass asks every connection's suppliers (the origin's runtime). */
+    private final boolean askAllEveryPass;
     private final ConcurrentMap<ConnectionKey, Handlers> handlers = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean shutdown;
@@ -86,6 +101,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         final PeerConnection connection;
         final CopyOnWriteArrayList<Consumer<Message>> consumers = new CopyOnWriteArrayList<>();
         final CopyOnWriteArrayList<Supplier<Message>> suppliers = new CopyOnWriteArrayList<>();
+        /** A message moved on this connection in this pass or the last: ask its suppliers. Dispatcher thread only. */
+        boolean busy = true;
+        /** When its suppliers were last asked; dispatcher thread only. */
+        long askedAt;
 
         Handlers(PeerConnection connection) {
             this.connection = connection;
@@ -94,11 +113,12 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     @Inject
     ConnectionMessageDispatcher(IRuntimeLifecycleBinder lifecycle, IPeerConnectionPool pool, TorrentRegistry torrents,
-                                EventSource events, DispatchSignal signal, Config config) {
+                                EventSource events, DispatchSignal signal, Config config, SwarmConfig swarmConfig) {
         this.pool = pool;
         this.torrents = torrents;
         this.signal = signal;
         this.maxIdleWait = Math.max(FIRST_IDLE_WAIT, config.getMaxMessageProcessingInterval().toNanos());
+        this.askAllEveryPass = swarmConfig.originSpreading();
         this.thread = new Thread(this::run, "seeder.message-dispatcher-" + config.getAcceptorPort());
         thread.setDaemon(true);
         signal.bind(thread);
@@ -147,13 +167,13 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         Map<TorrentId, Boolean> active = new HashMap<>();
         while (!shutdown) {
             long passStart = System.nanoTime();
-            signal.clear();
+            boolean askAll = signal.clear() || askAllEveryPass;
             active.clear();
             moved = 0;
             more = false;
             try {
                 consumeAll(active);
-                produceAll(active);
+                produceAll(active, askAll, passStart);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -204,6 +224,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     break;
                 }
                 moved++;
+                h.busy = true;
                 for (Consumer<Message> consumer : h.consumers) {
                     try {
                         consumer.accept(message);
@@ -215,18 +236,27 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         }
     }
 
-    /** Sends what every live connection's suppliers produce, each until it has nothing or gave the maximum. */
-    private void produceAll(Map<TorrentId, Boolean> active) {
+    /**
+     * Sends what the live connections' suppliers produce, each until it has nothing or gave the maximum: every
+     * connection's if {@code askAll}, else those of connections on which something moved, or whose suppliers
+     * were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
+     */
+    private void produceAll(Map<TorrentId, Boolean> active, boolean askAll, long now) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
-            if (!isLive(key, h)) {
+            if (h.connection == null || h.connection.isClosed()) { // consumeAll dropped the stale ones just now
                 handlers.remove(key, h);
+                continue;
+            }
+            if (!askAll && !h.busy && now - h.askedAt < QUIET_PRODUCE_INTERVAL) {
                 continue;
             }
             if (!isActive(key.getTorrentId(), active)) {
                 continue;
             }
+            h.askedAt = now;
+            boolean sent = false;
             for (Supplier<Message> supplier : h.suppliers) {
                 int n = 0;
                 while (n < MAX_MESSAGES_PER_PASS && !h.connection.isClosed()) {
@@ -249,7 +279,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 }
                 moved += n;
                 more |= n == MAX_MESSAGES_PER_PASS;
+                sent |= n > 0;
             }
+            h.busy = sent; // a message in, or one out, keeps it asked on the next pass
         }
     }
 
