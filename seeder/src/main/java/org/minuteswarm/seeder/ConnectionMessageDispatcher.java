@@ -5,6 +5,7 @@ import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionPool;
+import bt.net.Peer;
 import bt.net.PeerConnection;
 import bt.protocol.Message;
 import bt.runtime.Config;
@@ -13,6 +14,7 @@ import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -52,12 +54,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Quiet connections are asked less often.</b> A connection's suppliers (bt's request producer, its
  * request consumer's block sender, its choking and assignment checks, and ours) have something new to give
- * after a message came in on that connection, or after something that {@link DispatchSignal signals}: a
- * block read, a piece verified, a new connection. Those passes ask every connection, as bt's loop does; a
- * pass that only follows the messages of the last one asks the connections that received or sent something
- * in it, and each other connection at least every {@link #QUIET_PRODUCE_INTERVAL}, for the timers that run in
- * suppliers (keep-alives, assignment timeouts, {@link AssignmentRefresh}). Asking every supplier of some
- * twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
+ * after a message came in on that connection, or after something that {@link DispatchSignal signals} for it:
+ * a block read for its peer, a piece of its torrent verified (the HAVE to send), the connection itself new. A
+ * pass asks the suppliers of those connections, of the connections that received or sent something in the
+ * last pass, and of every other connection at least every {@link #QUIET_PRODUCE_INTERVAL}, for the timers that
+ * run in suppliers (keep-alives, assignment timeouts, {@link AssignmentRefresh}). Asking every supplier of
+ * some twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
  * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
  * what the others announce, and the origin is one process, not one per listener.
  *
@@ -99,6 +101,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     private static final class Handlers {
         /** The pool's connection when the first handler was added; null if there was none (then never used). */
         final PeerConnection connection;
+        /** The peer object of the key the handlers were added under: the one bt's agents name in signals. */
+        final Peer peer;
         final CopyOnWriteArrayList<Consumer<Message>> consumers = new CopyOnWriteArrayList<>();
         final CopyOnWriteArrayList<Supplier<Message>> suppliers = new CopyOnWriteArrayList<>();
         /** A message moved on this connection in this pass or the last: ask its suppliers. Dispatcher thread only. */
@@ -106,8 +110,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         /** When its suppliers were last asked; dispatcher thread only. */
         long askedAt;
 
-        Handlers(PeerConnection connection) {
+        Handlers(PeerConnection connection, Peer peer) {
             this.connection = connection;
+            this.peer = peer;
         }
     }
 
@@ -123,7 +128,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         thread.setDaemon(true);
         signal.bind(thread);
         events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
-        events.onPieceVerified(null, e -> signal.wakeUp()); // PieceConsumer has queued its HAVE by now
+        events.onPieceVerified(null, e -> signal.wakeUp(e.getTorrentId())); // PieceConsumer has queued its HAVE
         lifecycle.onStartup("Start minuteswarm message dispatcher", thread::start);
         lifecycle.onShutdown("Stop minuteswarm message dispatcher", this::shutdown);
     }
@@ -132,20 +137,21 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
         Handlers h = handlersOf(key);
         h.consumers.addIfAbsent(consumer);
-        signal.wakeUp();
+        signal.wakeUp(key.getTorrentId(), h.peer);
     }
 
     @Override
     public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
         Handlers h = handlersOf(key);
         h.suppliers.addIfAbsent(supplier);
-        signal.wakeUp();
+        signal.wakeUp(key.getTorrentId(), h.peer);
     }
 
     /** The handlers of the key's current connection: those of an earlier connection are replaced. */
     private Handlers handlersOf(ConnectionKey key) {
         PeerConnection current = pool.getConnection(key);
-        return handlers.compute(key, (k, h) -> h != null && h.connection == current ? h : new Handlers(current));
+        return handlers.compute(key, (k, h) -> h != null && h.connection == current ? h
+                : new Handlers(current, key.getPeer()));
     }
 
     /** bt purged the key's connection from its pool (its event fires before another can take the key). */
@@ -167,13 +173,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         Map<TorrentId, Boolean> active = new HashMap<>();
         while (!shutdown) {
             long passStart = System.nanoTime();
-            boolean askAll = signal.clear() || askAllEveryPass;
+            List<DispatchSignal.Target> named = signal.clear();
+            boolean askAll = askAllEveryPass || named.contains(DispatchSignal.Target.EVERYONE);
             active.clear();
             moved = 0;
             more = false;
             try {
                 consumeAll(active);
-                produceAll(active, askAll, passStart);
+                produceAll(active, askAll ? null : named, passStart);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -193,6 +200,15 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 LockSupport.parkNanos(this, gap);
             }
         }
+    }
+
+    private static boolean isNamed(List<DispatchSignal.Target> named, TorrentId torrent, Peer peer) {
+        for (DispatchSignal.Target t : named) {
+            if (t.covers(torrent, peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isActive(TorrentId id, Map<TorrentId, Boolean> active) {
@@ -238,10 +254,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     /**
      * Sends what the live connections' suppliers produce, each until it has nothing or gave the maximum: every
-     * connection's if {@code askAll}, else those of connections on which something moved, or whose suppliers
-     * were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
+     * connection's if {@code named} is null, else those of connections on which something moved, that a signal
+     * named, or whose suppliers were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
      */
-    private void produceAll(Map<TorrentId, Boolean> active, boolean askAll, long now) {
+    private void produceAll(Map<TorrentId, Boolean> active, List<DispatchSignal.Target> named, long now) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
@@ -249,7 +265,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 handlers.remove(key, h);
                 continue;
             }
-            if (!askAll && !h.busy && now - h.askedAt < QUIET_PRODUCE_INTERVAL) {
+            if (named != null && !h.busy && now - h.askedAt < QUIET_PRODUCE_INTERVAL
+                    && !isNamed(named, key.getTorrentId(), h.peer)) {
                 continue;
             }
             if (!isActive(key.getTorrentId(), active)) {

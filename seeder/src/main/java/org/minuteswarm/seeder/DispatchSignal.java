@@ -1,30 +1,64 @@
 package org.minuteswarm.seeder;
 
+import bt.metainfo.TorrentId;
+import bt.net.Peer;
 import com.google.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Tells the {@link ConnectionMessageDispatcher} that there may be messages to send: a block read for a peer
- * completed, a piece was verified (its HAVE is queued), a connection got its handlers. One per runtime; cheap
- * to call often (it unparks the dispatcher at most once per pass).
+ * Tells the {@link ConnectionMessageDispatcher} that there may be messages to send, and for whom: a block read
+ * for one peer completed ({@link #wakeUp(TorrentId, Peer)}), a piece of one torrent was verified, its HAVE
+ * queued for all of that torrent's peers ({@link #wakeUp(TorrentId)}), a connection got its handlers. The
+ * dispatcher's next pass asks the suppliers of those connections, besides those on which something moved.
+ * One per runtime; cheap to call often (it unparks the dispatcher at most once per pass).
  *
  * <p>Reads from peer channels do not signal: measured with CpuBench, waking a pass for each read cost about a
  * third more dispatcher CPU than bt's own loop (a pass calls every connection's suppliers), while the paced
  * passes below pick the data up within 10 ms when busy, and within bt's max message processing interval when idle,
  * as bt's loop does.
  *
- * <p>No wake-up is lost: a caller makes its work visible before calling {@link #wakeUp}; the dispatcher
- * {@link #clear clears} the flag before a pass and parks only if nobody set it since, and an unpark that
- * comes before the park makes the park return at once.
+ * <p>No wake-up is lost: a caller makes its work visible, then names its target, then unparks; the dispatcher
+ * {@link #clear clears} the flag and takes the targets before a pass, and parks only if nobody set it since; an
+ * unpark that comes before the park makes the park return at once.
  */
 @Singleton
 final class DispatchSignal {
+    /** Whom a wake-up is for: one peer's connection with one torrent, every connection of a torrent, or all. */
+    record Target(TorrentId torrent, Peer peer) {
+        static final Target EVERYONE = new Target(null, null);
+
+        /** Whether a connection with {@code peer} (the peer object of its key) for {@code id} is meant. */
+        boolean covers(TorrentId id, Peer peer) {
+            return torrent == null || (torrent.equals(id) && (this.peer == null || this.peer == peer));
+        }
+    }
+
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final Queue<Target> targets = new ConcurrentLinkedQueue<>();
     private volatile Thread waiter;
 
-    /** There may be work for the dispatcher. */
+    /** There may be work for the dispatcher on any connection. */
     void wakeUp() {
+        wakeUp(Target.EVERYONE);
+    }
+
+    /** There may be something to send to every peer of {@code torrent}. */
+    void wakeUp(TorrentId torrent) {
+        wakeUp(new Target(torrent, null));
+    }
+
+    /** There may be something to send to {@code peer} (the peer object of the connection's key) for {@code torrent}. */
+    void wakeUp(TorrentId torrent, Peer peer) {
+        wakeUp(new Target(torrent, peer));
+    }
+
+    private void wakeUp(Target target) {
+        targets.add(target);
         if (!pending.get() && pending.compareAndSet(false, true)) {
             Thread t = waiter;
             if (t != null) {
@@ -38,9 +72,21 @@ final class DispatchSignal {
         waiter = thread;
     }
 
-    /** Called by the dispatcher before a pass: returns whether a wake-up came since the last one. */
-    boolean clear() {
-        return pending.getAndSet(false);
+    /**
+     * Called by the dispatcher before a pass: clears the flag, and returns the targets named since the last
+     * call (empty if none; {@link Target#EVERYONE} among them if one was for all).
+     */
+    List<Target> clear() {
+        pending.set(false);
+        List<Target> taken = new ArrayList<>();
+        for (Target t; (t = targets.poll()) != null; ) {
+            if (t == Target.EVERYONE) {
+                targets.clear();
+                return List.of(Target.EVERYONE);
+            }
+            taken.add(t);
+        }
+        return taken;
     }
 
     /** Whether a wake-up came since the last {@link #clear}. */

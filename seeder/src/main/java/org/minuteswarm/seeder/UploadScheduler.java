@@ -96,7 +96,7 @@ final class UploadScheduler implements DataWorker {
         }
         CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
         // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
-        read.whenComplete((block, error) -> signal.wakeUp());
+        read.whenComplete((block, error) -> signal.wakeUp(torrentId, peer));
         return read;
     }
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A listener's dispatcher asks the suppliers of a connection on which nothing moves far less often than those
  * of a busy one in the same runtime, and a busy connection's on (nearly) every pass. Two plain BitTorrent
- * clients connect to a seed: one sends a keep-alive every 5 ms, which keeps the dispatcher passing every
- * 10 ms without any signal; the other sends nothing after its handshake.
+ * clients connect to a seed and one of them is kept busy: it sends a keep-alive every 5 ms, or the seed's
+ * upload side signals a block ready for it every 5 ms (as for each block read); either keeps the dispatcher
+ * passing every 10 ms. The other client sends nothing after its handshake.
  */
 class QuietConnectionTest {
     private static final long WINDOW_NANOS = 2_000_000_000L;
@@ -38,6 +39,35 @@ class QuietConnectionTest {
     @Timeout(30)
     void aQuietConnectionIsAskedAboutEveryHundredMillisecondsWhileABusyOneEveryPass(@TempDir Path dir)
             throws Exception {
+        askCounts(dir, (busy, runtime, id) -> {
+            OutputStream out = busy.getOutputStream();
+            return () -> {
+                out.write(new byte[4]); // keep-alive
+                out.flush();
+            };
+        });
+    }
+
+    @Test
+    @Timeout(30)
+    void aSignalForOnePeerAsksOnlyThatPeersConnection(@TempDir Path dir) throws Exception {
+        askCounts(dir, (busy, runtime, id) -> {
+            DispatchSignal signal = runtime.bt().service(DispatchSignal.class);
+            bt.net.Peer peer = connectionWith(runtime, id, busy).getRemotePeer();
+            return () -> signal.wakeUp(id, peer);
+        });
+    }
+
+    /** What keeps a connection busy: called every 5 ms. */
+    private interface Activity {
+        void run() throws Exception;
+    }
+
+    private interface BusyMaker {
+        Activity start(Socket busy, SwarmRuntime runtime, TorrentId id) throws Exception;
+    }
+
+    private static void askCounts(Path dir, BusyMaker busyMaker) throws Exception {
         Path source = Segments.randomFile(dir, "seg-5.ts", 100_000, 5);
         try (TestTracker tracker = TestTracker.start();
              SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
@@ -48,12 +78,11 @@ class QuietConnectionTest {
             try (Socket busy = handshake(seedRuntime, torrent); Socket quiet = handshake(seedRuntime, torrent)) {
                 AtomicInteger busyAsks = countAsks(seedRuntime, id, busy);
                 AtomicInteger quietAsks = countAsks(seedRuntime, id, quiet);
-                OutputStream out = busy.getOutputStream();
+                Activity activity = busyMaker.start(busy, seedRuntime, id);
                 busyAsks.set(0);
                 quietAsks.set(0);
                 for (long end = System.nanoTime() + WINDOW_NANOS; System.nanoTime() < end; ) {
-                    out.write(new byte[4]); // keep-alive
-                    out.flush();
+                    activity.run();
                     Thread.sleep(5);
                 }
                 int b = busyAsks.get();
@@ -93,6 +122,18 @@ class QuietConnectionTest {
 
     /** Adds a supplier that counts how often the dispatcher asks it, to the seed's connection with {@code client}. */
     private static AtomicInteger countAsks(SwarmRuntime runtime, TorrentId id, Socket client) throws Exception {
+        PeerConnection connection = connectionWith(runtime, id, client);
+        AtomicInteger asks = new AtomicInteger();
+        runtime.bt().service(IMessageDispatcher.class).addMessageSupplier(
+                new ConnectionKey(connection.getRemotePeer(), connection.getRemotePort(), id), () -> {
+                    asks.incrementAndGet();
+                    return null;
+                });
+        return asks;
+    }
+
+    private static PeerConnection connectionWith(SwarmRuntime runtime, TorrentId id, Socket client)
+            throws Exception {
         IPeerConnectionPool pool = runtime.bt().service(IPeerConnectionPool.class);
         List<PeerConnection> found = new ArrayList<>();
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -105,13 +146,6 @@ class QuietConnectionTest {
             Thread.sleep(10);
         }
         assertEquals(1, found.size(), "the seed has no connection with the client on port " + client.getLocalPort());
-        PeerConnection connection = found.get(0);
-        AtomicInteger asks = new AtomicInteger();
-        runtime.bt().service(IMessageDispatcher.class).addMessageSupplier(
-                new ConnectionKey(connection.getRemotePeer(), connection.getRemotePort(), id), () -> {
-                    asks.incrementAndGet();
-                    return null;
-                });
-        return asks;
+        return found.get(0);
     }
 }
