@@ -76,7 +76,13 @@ final class UploadScheduler implements DataWorker {
     public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
                                                         int length) {
         if (thread == null) {
-            return release(torrentId, peer, pieceIndex, offset, length);
+            try {
+                CompletableFuture<BlockRead> result = new CompletableFuture<>();
+                forward(release(torrentId, peer, pieceIndex, offset, length), result, torrentId, peer);
+                return result;
+            } catch (RejectedExecutionException e) {
+                return stopping();
+            }
         }
         spreading.requested(torrentId, peer, pieceIndex); // queued, not yet served: the offer is alive
         CompletableFuture<BlockRead> result = new CompletableFuture<>();
@@ -94,10 +100,34 @@ final class UploadScheduler implements DataWorker {
         if (thread != null) {
             holders.sent(torrentId, peer, pieceIndex); // only a capped queue orders by holders
         }
-        CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
-        // The block is ready to send: wake the message dispatcher instead of waiting for its next pass.
-        read.whenComplete((block, error) -> signal.wakeUp(torrentId, peer));
-        return read;
+        return bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+    }
+
+    /**
+     * Completes {@code result}, the future bt's request consumer waits on, with bt's block read, then wakes the
+     * message dispatcher for that peer's connection: the consumer has queued the block by then (it completes
+     * inside {@code complete}), and the next pass sends it instead of waiting for the connection's turn.
+     */
+    private void forward(CompletableFuture<BlockRead> read, CompletableFuture<BlockRead> result, TorrentId torrentId,
+                         Peer peer) {
+        read.whenComplete((block, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(block);
+            }
+            signal.wakeUp(torrentId, peer);
+        });
+    }
+
+    /**
+     * What a block request gets once bt's data worker has shut down (the runtime is stopping): a future that
+     * never completes. bt's request consumer logs a failed read as an ERROR with its stack trace, one per
+     * block in flight when a listener is stopped; nobody waits for this block any more.
+     */
+    private CompletableFuture<BlockRead> stopping() {
+        LOG.debug("data worker gone: block request dropped");
+        return new CompletableFuture<>();
     }
 
     @Override
@@ -123,18 +153,12 @@ final class UploadScheduler implements DataWorker {
                         read = release(next.torrentId(), next.peer(), next.pieceIndex(), next.offset(),
                                 next.length());
                     } catch (RejectedExecutionException e) {
-                        // bt's data worker has shut down: so is the runtime, and nothing is left to serve
-                        next.result().completeExceptionally(e);
+                        // bt's data worker has shut down: so is the runtime, and nothing is left to serve.
+                        // The request's future stays open (see stopping()).
                         LOG.debug("data worker gone, upload scheduler stops");
                         return;
                     }
-                    read.whenComplete((block, error) -> {
-                        if (error != null) {
-                            next.result().completeExceptionally(error);
-                        } else {
-                            next.result().complete(block);
-                        }
-                    });
+                    forward(read, next.result(), next.torrentId(), next.peer());
                 }
             }
         } catch (InterruptedException e) {
