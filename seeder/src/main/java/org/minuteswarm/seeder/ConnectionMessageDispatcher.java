@@ -55,10 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Quiet connections are asked less often.</b> A connection's suppliers (bt's request producer, its
  * request consumer's block sender, its choking and assignment checks, and ours) have something new to give
  * after a message came in on that connection, or after something that {@link DispatchSignal signals} for it:
- * a block read for its peer, a piece of its torrent verified (the HAVE to send), the connection itself new. A
- * pass asks the suppliers of those connections, of the connections that received or sent something in the
- * last pass, and of every other connection at least every {@link #QUIET_PRODUCE_INTERVAL}, for the timers that
- * run in suppliers (keep-alives, assignment timeouts, {@link AssignmentRefresh}). Asking every supplier of
+ * a block read for its peer, a piece of its torrent verified (the HAVE to send), the connection itself new, a
+ * step of {@link AssignmentRefresh}. A pass asks the suppliers of the connections a message came in on in
+ * that pass, of those a signal named, of those whose suppliers sent something in the last pass (they may have
+ * more), and of every other connection on the first pass {@link #QUIET_PRODUCE_INTERVAL} or more after its
+ * last ask, for the timers that run in suppliers (keep-alives, assignment timeouts). Asking every supplier of
  * some twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
  * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
  * what the others announce, and the origin is one process, not one per listener.
@@ -80,7 +81,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
      * message processing interval (bt's loop backs off from 1 ms instead, but spins while messages move).
      */
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
-    /** A connection on which nothing moved has its suppliers asked at least this often (see the class comment). */
+    /** A connection on which nothing moved has its suppliers asked on the first pass this long after its last ask. */
     static final long QUIET_PRODUCE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final IPeerConnectionPool pool;
@@ -105,7 +106,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         final Peer peer;
         final CopyOnWriteArrayList<Consumer<Message>> consumers = new CopyOnWriteArrayList<>();
         final CopyOnWriteArrayList<Supplier<Message>> suppliers = new CopyOnWriteArrayList<>();
-        /** A message moved on this connection in this pass or the last: ask its suppliers. Dispatcher thread only. */
+        /**
+         * Ask its suppliers in this pass: a message came in on it in this pass, or its suppliers sent something
+         * in the last one. Dispatcher thread only.
+         */
         boolean busy = true;
         /** When its suppliers were last asked; dispatcher thread only. */
         long askedAt;
@@ -298,7 +302,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 more |= n == MAX_MESSAGES_PER_PASS;
                 sent |= n > 0;
             }
-            h.busy = sent; // a message in, or one out, keeps it asked on the next pass
+            h.busy = sent; // a supplier that gave something may have more on the next pass
         }
     }
 

@@ -17,10 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  * dispatcher's next pass asks the suppliers of those connections, besides those on which something moved.
  * One per runtime; cheap to call often (it unparks the dispatcher at most once per pass).
  *
- * <p>Reads from peer channels do not signal: measured with CpuBench, waking a pass for each read cost about a
- * third more dispatcher CPU than bt's own loop (a pass calls every connection's suppliers), while the paced
- * passes below pick the data up within 10 ms when busy, and within bt's max message processing interval when idle,
- * as bt's loop does.
+ * <p>Reads from peer channels do not signal: measured with CpuBench (when every pass still asked every
+ * connection's suppliers), waking a pass for each read cost about a third more dispatcher CPU than bt's own
+ * loop, while the paced passes pick the data up within 10 ms when busy, and within bt's max message
+ * processing interval when idle, as bt's loop does.
  *
  * <p>No wake-up is lost: a caller makes its work visible, then names its target, then unparks; the dispatcher
  * {@link #clear clears} the flag and takes the targets before a pass, and parks only if nobody set it since; an
