@@ -7,13 +7,10 @@ import bt.event.EventBus;
 import bt.metainfo.TorrentId;
 import bt.net.InetPeer;
 import bt.net.Peer;
-import bt.net.buffer.BufferedData;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
 import bt.service.RuntimeLifecycleBinder;
 import bt.torrent.data.BlockRead;
-import bt.torrent.data.BlockWrite;
-import bt.torrent.data.DataWorker;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,7 +28,7 @@ class StoppedDataWorkerTest {
     private static final Peer PEER = InetPeer.build(InetAddress.getLoopbackAddress(), 6881);
 
     /** bt's data worker after shutdown: its executor rejects every task. */
-    private static final class StoppedWorker implements DataWorker {
+    private static final class StoppedWorker implements ReadOnlyDataWorker {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
@@ -39,12 +36,6 @@ class StoppedDataWorkerTest {
                                                             int length) {
             calls.incrementAndGet();
             throw new RejectedExecutionException("executor terminated");
-        }
-
-        @Override
-        public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int piece, int offset,
-                                                      BufferedData buffer) {
-            throw new UnsupportedOperationException();
         }
     }
 

@@ -6,13 +6,10 @@ import bt.event.EventBus;
 import bt.metainfo.TorrentId;
 import bt.net.InetPeer;
 import bt.net.Peer;
-import bt.net.buffer.BufferedData;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
 import bt.service.RuntimeLifecycleBinder;
 import bt.torrent.data.BlockRead;
-import bt.torrent.data.BlockWrite;
-import bt.torrent.data.DataWorker;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +26,7 @@ class UploadOrderTest {
     private static final TorrentId SEGMENT = TorrentId.fromBytes(new byte[20]);
 
     /** bt's block reads, as the scheduler releases them: (torrent, piece), in order. */
-    private static final class RecordingWorker implements DataWorker {
+    private static final class RecordingWorker implements ReadOnlyDataWorker {
         final List<String> released = new CopyOnWriteArrayList<>();
 
         @Override
@@ -37,12 +34,6 @@ class UploadOrderTest {
                                                             int length) {
             released.add(torrentId + "#" + piece);
             return new CompletableFuture<>();
-        }
-
-        @Override
-        public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int piece, int offset,
-                                                      BufferedData buffer) {
-            throw new UnsupportedOperationException();
         }
     }
 
