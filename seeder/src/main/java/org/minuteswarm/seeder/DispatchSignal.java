@@ -57,6 +57,15 @@ final class DispatchSignal {
         wakeUp(new Target(torrent, peer));
     }
 
+    /**
+     * Has the dispatcher's next pass ask the connection with {@code peer} for {@code torrent}, without waking it:
+     * for a supplier that has more to do on its connection in a while, not at once ({@link AssignmentRefresh}).
+     * The pass comes when it would anyway, as when every pass asked every connection.
+     */
+    void askOnNextPass(TorrentId torrent, Peer peer) {
+        targets.add(new Target(torrent, peer));
+    }
+
     private void wakeUp(Target target) {
         targets.add(target);
         if (!pending.get() && pending.compareAndSet(false, true)) {
