@@ -178,13 +178,12 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         while (!shutdown) {
             long passStart = System.nanoTime();
             List<DispatchSignal.Target> named = signal.clear();
-            boolean askAll = askAllEveryPass || named.contains(DispatchSignal.Target.EVERYONE);
             active.clear();
             moved = 0;
             more = false;
             try {
                 consumeAll(active);
-                produceAll(active, askAll ? null : named, passStart);
+                produceAll(active, askAllEveryPass ? null : named, passStart);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -316,7 +315,6 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     private void shutdown() {
         shutdown = true;
-        signal.wakeUp();
         LockSupport.unpark(thread);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));

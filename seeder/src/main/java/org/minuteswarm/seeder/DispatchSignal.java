@@ -28,24 +28,17 @@ import java.util.concurrent.locks.LockSupport;
  */
 @Singleton
 final class DispatchSignal {
-    /** Whom a wake-up is for: one peer's connection with one torrent, every connection of a torrent, or all. */
+    /** Whom a wake-up is for: one peer's connection with one torrent ({@code peer} set), or all of a torrent's. */
     record Target(TorrentId torrent, Peer peer) {
-        static final Target EVERYONE = new Target(null, null);
-
         /** Whether a connection with {@code peer} (the peer object of its key) for {@code id} is meant. */
         boolean covers(TorrentId id, Peer peer) {
-            return torrent == null || (torrent.equals(id) && (this.peer == null || this.peer == peer));
+            return torrent.equals(id) && (this.peer == null || this.peer == peer);
         }
     }
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private final Queue<Target> targets = new ConcurrentLinkedQueue<>();
     private volatile Thread waiter;
-
-    /** There may be work for the dispatcher on any connection. */
-    void wakeUp() {
-        wakeUp(Target.EVERYONE);
-    }
 
     /** There may be something to send to every peer of {@code torrent}. */
     void wakeUp(TorrentId torrent) {
@@ -81,18 +74,15 @@ final class DispatchSignal {
         waiter = thread;
     }
 
-    /**
-     * Called by the dispatcher before a pass: clears the flag, and returns the targets named since the last
-     * call (empty if none; {@link Target#EVERYONE} among them if one was for all).
-     */
+    /** Called by the dispatcher before a pass: clears the flag, and returns the targets named since the last call. */
     List<Target> clear() {
         pending.set(false);
+        Target first = targets.poll();
+        if (first == null) {
+            return List.of(); // most passes: nothing named, nothing allocated
+        }
         List<Target> taken = new ArrayList<>();
-        for (Target t; (t = targets.poll()) != null; ) {
-            if (t == Target.EVERYONE) {
-                targets.clear();
-                return List.of(Target.EVERYONE);
-            }
+        for (Target t = first; t != null; t = targets.poll()) {
             taken.add(t);
         }
         return taken;
