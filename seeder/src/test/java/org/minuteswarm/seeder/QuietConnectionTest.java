@@ -1,6 +1,5 @@
 package org.minuteswarm.seeder;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,16 +8,9 @@ import bt.net.ConnectionKey;
 import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionPool;
 import bt.net.PeerConnection;
-import bt.torrent.TorrentRegistry;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -39,13 +31,7 @@ class QuietConnectionTest {
     @Timeout(30)
     void aQuietConnectionIsAskedAboutEveryHundredMillisecondsWhileABusyOneEveryPass(@TempDir Path dir)
             throws Exception {
-        askCounts(dir, (busy, runtime, id) -> {
-            OutputStream out = busy.getOutputStream();
-            return () -> {
-                out.write(new byte[4]); // keep-alive
-                out.flush();
-            };
-        });
+        askCounts(dir, (busy, runtime, id) -> busy::keepAlive);
     }
 
     @Test
@@ -53,7 +39,7 @@ class QuietConnectionTest {
     void aSignalForOnePeerAsksOnlyThatPeersConnection(@TempDir Path dir) throws Exception {
         askCounts(dir, (busy, runtime, id) -> {
             DispatchSignal signal = runtime.bt().service(DispatchSignal.class);
-            bt.net.Peer peer = connectionWith(runtime, id, busy).getRemotePeer();
+            bt.net.Peer peer = connectionWith(runtime, id, busy.socket).getRemotePeer();
             return () -> signal.wakeUp(id, peer);
         });
     }
@@ -64,7 +50,7 @@ class QuietConnectionTest {
     }
 
     private interface BusyMaker {
-        Activity start(Socket busy, SwarmRuntime runtime, TorrentId id) throws Exception;
+        Activity start(WireClient busy, SwarmRuntime runtime, TorrentId id) throws Exception;
     }
 
     private static void askCounts(Path dir, BusyMaker busyMaker) throws Exception {
@@ -74,10 +60,10 @@ class QuietConnectionTest {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
             seedRuntime.seed(torrent, source);
             TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
-            awaitRegistered(seedRuntime, id);
-            try (Socket busy = handshake(seedRuntime, torrent); Socket quiet = handshake(seedRuntime, torrent)) {
-                AtomicInteger busyAsks = countAsks(seedRuntime, id, busy);
-                AtomicInteger quietAsks = countAsks(seedRuntime, id, quiet);
+            try (WireClient busy = WireClient.connect(seedRuntime, torrent);
+                 WireClient quiet = WireClient.connect(seedRuntime, torrent)) {
+                AtomicInteger busyAsks = countAsks(seedRuntime, id, busy.socket);
+                AtomicInteger quietAsks = countAsks(seedRuntime, id, quiet.socket);
                 Activity activity = busyMaker.start(busy, seedRuntime, id);
                 busyAsks.set(0);
                 quietAsks.set(0);
@@ -93,31 +79,6 @@ class QuietConnectionTest {
                 assertTrue(q >= 10, "the quiet connection was asked only " + q + " times in 2 s: its timers starve");
             }
         }
-    }
-
-    private static void awaitRegistered(SwarmRuntime runtime, TorrentId id) throws InterruptedException {
-        TorrentRegistry torrents = runtime.bt().service(TorrentRegistry.class);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!torrents.isSupportedAndActive(id) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    private static Socket handshake(SwarmRuntime runtime, TorrentFile torrent) throws Exception {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), runtime.peerPort()), 2000);
-        socket.setSoTimeout(5000);
-        OutputStream out = socket.getOutputStream();
-        out.write(19);
-        out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[8]);
-        out.write(torrent.infoHash().bytes());
-        out.write(("-QT0001-" + System.nanoTime()).substring(0, 20).getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        byte[] answer = new byte[68];
-        new DataInputStream(socket.getInputStream()).readFully(answer);
-        assertArrayEquals(torrent.infoHash().bytes(), Arrays.copyOfRange(answer, 28, 48));
-        return socket;
     }
 
     /** Adds a supplier that counts how often the dispatcher asks it, to the seed's connection with {@code client}. */

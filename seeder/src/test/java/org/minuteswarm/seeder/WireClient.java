@@ -1,0 +1,111 @@
+package org.minuteswarm.seeder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A plain BitTorrent client on a socket, for tests that watch a runtime on the wire. */
+final class WireClient implements AutoCloseable {
+    static final int UNCHOKE = 1;
+    static final int PIECE = 7;
+
+    final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private WireClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects to {@code runtime} and handshakes for {@code torrent}, once the runtime runs it: bt registers a
+     * torrent on its own thread, and closes a handshake for a torrent it does not know yet.
+     */
+    static WireClient connect(SwarmRuntime runtime, TorrentFile torrent) throws Exception {
+        TorrentRegistry torrents = runtime.bt().service(TorrentRegistry.class);
+        TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+        long registered = System.nanoTime() + 5_000_000_000L;
+        while (!torrents.isSupportedAndActive(id) && System.nanoTime() < registered) {
+            Thread.sleep(10);
+        }
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), runtime.peerPort()), 2000);
+        socket.setSoTimeout(5000);
+        WireClient client = new WireClient(socket);
+        client.out.write(19);
+        client.out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
+        client.out.write(new byte[8]);
+        client.out.write(torrent.infoHash().bytes());
+        String digits = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L));
+        client.out.write(("-WT0001-" + digits).getBytes(StandardCharsets.US_ASCII));
+        client.out.flush();
+        byte[] answer = new byte[68];
+        client.in.readFully(answer);
+        assertArrayEquals(torrent.infoHash().bytes(), Arrays.copyOfRange(answer, 28, 48));
+        return client;
+    }
+
+    /** Reads messages until the peer unchokes us. */
+    void awaitUnchoke() throws Exception {
+        while (readMessage(null) != UNCHOKE) {
+            // a bitfield or HAVEs come first
+        }
+    }
+
+    /** Reads one message; returns its id (-1 for keep-alive); a PIECE's block goes into {@code block[0]}. */
+    int readMessage(byte[][] block) throws Exception {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (SocketTimeoutException | EOFException e) {
+            throw new AssertionError("no message from the peer: " + e);
+        }
+        if (length == 0) {
+            return -1;
+        }
+        int id = in.readUnsignedByte();
+        byte[] payload = new byte[length - 1];
+        in.readFully(payload);
+        if (id == PIECE && block != null) {
+            block[0] = Arrays.copyOfRange(payload, 8, payload.length);
+        }
+        return id;
+    }
+
+    /** Sends REQUEST and returns the block of the PIECE that answers it. */
+    byte[] request(int piece, int offset, int length) throws Exception {
+        out.write(ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(piece).putInt(offset).putInt(length)
+                .array());
+        out.flush();
+        byte[][] block = new byte[1][];
+        while (block[0] == null) {
+            readMessage(block);
+        }
+        return block[0];
+    }
+
+    void keepAlive() throws IOException {
+        out.write(new byte[4]);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
