@@ -132,7 +132,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         thread.setDaemon(true);
         signal.bind(thread);
         events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
-        events.onPieceVerified(null, e -> signal.wakeUp(e.getTorrentId())); // PieceConsumer has queued its HAVE
+        events.onPieceVerified(null, e -> {
+            SwarmTrace.verified(e.getTorrentId(), e.getPieceIndex());
+            signal.wakeUp(e.getTorrentId()); // PieceConsumer has queued its HAVE
+        });
         lifecycle.onStartup("Start minuteswarm message dispatcher", thread::start);
         lifecycle.onShutdown("Stop minuteswarm message dispatcher", this::shutdown);
     }

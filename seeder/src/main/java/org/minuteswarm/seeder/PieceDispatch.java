@@ -21,5 +21,6 @@ public final class PieceDispatch {
     @Consumes
     public void consume(Piece piece, MessageContext context) {
         registry.dispatching(context.getConnectionKey());
+        SwarmTrace.received(context.getTorrentId(), piece.getPieceIndex(), context.getConnectionKey().getPeer());
     }
 }

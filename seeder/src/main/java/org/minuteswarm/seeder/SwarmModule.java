@@ -81,6 +81,8 @@ final class SwarmModule implements Module {
         // bt leaves a connection idle when its piece assignment runs dry, until a timeout: refresh it.
         ServiceModule.extend(binder).addMessagingAgentType(AssignmentRefresh.class);
         ServiceModule.extend(binder).addMessagingAgentType(EagerUnchoke.class);
+        // bt neither cancels requests for pieces it completed elsewhere nor drops a cancelled one before the read.
+        ServiceModule.extend(binder).addMessagingAgentType(RequestCancels.class);
         // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
         ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
         if (!throttle.isUnlimited()) {
@@ -94,11 +96,16 @@ final class SwarmModule implements Module {
     /** bt's data worker for writes and verification; its reads are released by our upload scheduler. */
     @Provides
     @Singleton
-    DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
-                          BlockCache blocks, Config config, EventSource events, OriginSpreading spreading,
-                          PieceHolders holders, DispatchSignal signal) {
+    UploadScheduler uploadScheduler(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents,
+                                    ChunkVerifier verifier, BlockCache blocks, Config config, EventSource events,
+                                    OriginSpreading spreading, PieceHolders holders, DispatchSignal signal) {
         return new UploadScheduler(new DefaultDataWorker(lifecycle, torrents, verifier, blocks, config), throttle,
                 deadlines, spreading, holders, events, lifecycle, config, signal);
+    }
+
+    @Provides
+    DataWorker dataWorker(UploadScheduler uploads) {
+        return uploads;
     }
 
     /** bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's. */

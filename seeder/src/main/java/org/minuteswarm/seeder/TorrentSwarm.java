@@ -74,6 +74,7 @@ final class TorrentSwarm implements SegmentSwarm {
     }
 
     void start() {
+        SwarmTrace.started(torrentId, torrent.name(), runtime.peerPort(), seeding);
         if (seeding && runtime.config().originSpreading()) {
             runtime.spreading().enable(torrentId, torrent.pieceCount(), torrent.pieceLength(), torrent.length());
         }

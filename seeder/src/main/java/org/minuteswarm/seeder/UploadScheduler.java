@@ -78,7 +78,7 @@ final class UploadScheduler implements DataWorker {
         if (thread == null) {
             try {
                 CompletableFuture<BlockRead> result = new CompletableFuture<>();
-                forward(release(torrentId, peer, pieceIndex, offset, length), result, torrentId, peer);
+                forward(release(torrentId, peer, pieceIndex, offset, length, 0), result, torrentId, peer);
                 return result;
             } catch (RejectedExecutionException e) {
                 return stopping();
@@ -94,8 +94,48 @@ final class UploadScheduler implements DataWorker {
         return result;
     }
 
+    /**
+     * The peer cancelled a request: if it still waits in our queue, it leaves the queue without costing upload.
+     * bt's request consumer still gets the block (read now, for nothing) and drops it as cancelled when it is
+     * about to send it, which is also what clears bt's record of the cancel.
+     */
+    void cancel(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length) {
+        if (thread == null) {
+            return;
+        }
+        Pending cancelled = null;
+        synchronized (this) {
+            ArrayDeque<Pending> queue = queues.get(torrentId);
+            if (queue != null) {
+                for (Pending p : queue) {
+                    if (p.peer().equals(peer) && p.pieceIndex() == pieceIndex && p.offset() == offset
+                            && p.length() == length) {
+                        cancelled = p;
+                        break;
+                    }
+                }
+                if (cancelled != null) {
+                    queue.remove(cancelled);
+                    if (queue.isEmpty()) {
+                        queues.remove(torrentId);
+                    }
+                }
+            }
+        }
+        if (cancelled != null) {
+            SwarmTrace.cancelled(torrentId, pieceIndex, peer, System.nanoTime() - cancelled.queuedNanos());
+            try {
+                forward(bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length), cancelled.result(),
+                        torrentId, peer);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("data worker gone: cancelled request dropped");
+            }
+        }
+    }
+
     private CompletableFuture<BlockRead> release(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
-                                                 int length) {
+                                                 int length, long waitedNanos) {
+        SwarmTrace.released(torrentId, pieceIndex, peer, waitedNanos);
         spreading.served(torrentId, peer, pieceIndex, length);
         if (thread != null) {
             holders.sent(torrentId, peer, pieceIndex); // only a capped queue orders by holders
@@ -151,7 +191,7 @@ final class UploadScheduler implements DataWorker {
                     CompletableFuture<BlockRead> read;
                     try {
                         read = release(next.torrentId(), next.peer(), next.pieceIndex(), next.offset(),
-                                next.length());
+                                next.length(), System.nanoTime() - next.queuedNanos());
                     } catch (RejectedExecutionException e) {
                         // bt's data worker has shut down: so is the runtime, and nothing is left to serve.
                         // The request's future stays open (see stopping()).

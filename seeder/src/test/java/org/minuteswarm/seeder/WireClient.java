@@ -20,7 +20,26 @@ import java.util.concurrent.ThreadLocalRandom;
 /** A plain BitTorrent client on a socket, for tests that watch a runtime on the wire. */
 final class WireClient implements AutoCloseable {
     static final int UNCHOKE = 1;
+    static final int INTERESTED = 2;
+    static final int BITFIELD = 5;
+    static final int REQUEST = 6;
     static final int PIECE = 7;
+    static final int CANCEL = 8;
+
+    /** A message off the wire: its id (-1 for keep-alive) and payload. */
+    record Message(int id, byte[] payload) {
+        int piece() {
+            return ByteBuffer.wrap(payload).getInt(0);
+        }
+
+        int offset() {
+            return ByteBuffer.wrap(payload).getInt(4);
+        }
+
+        int length() {
+            return ByteBuffer.wrap(payload).getInt(8);
+        }
+    }
 
     final Socket socket;
     private final DataInputStream in;
@@ -67,8 +86,8 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    /** Reads one message; returns its id (-1 for keep-alive); a PIECE's block goes into {@code block[0]}. */
-    int readMessage(byte[][] block) throws Exception {
+    /** Reads one message, whatever it is. */
+    Message next() throws Exception {
         int length;
         try {
             length = in.readInt();
@@ -76,22 +95,60 @@ final class WireClient implements AutoCloseable {
             throw new AssertionError("no message from the peer: " + e);
         }
         if (length == 0) {
-            return -1;
+            return new Message(-1, new byte[0]);
         }
         int id = in.readUnsignedByte();
         byte[] payload = new byte[length - 1];
         in.readFully(payload);
-        if (id == PIECE && block != null) {
-            block[0] = Arrays.copyOfRange(payload, 8, payload.length);
+        return new Message(id, payload);
+    }
+
+    /** Says we hold all {@code pieces} pieces and unchoke the peer. */
+    synchronized void haveAllAndUnchoke(int pieces) throws IOException {
+        byte[] bits = new byte[(pieces + 7) / 8];
+        for (int i = 0; i < pieces; i++) {
+            bits[i / 8] |= (byte) (0x80 >>> (i % 8));
         }
-        return id;
+        out.write(ByteBuffer.allocate(5 + bits.length).putInt(1 + bits.length).put((byte) BITFIELD).put(bits)
+                .array());
+        out.write(ByteBuffer.allocate(5).putInt(1).put((byte) UNCHOKE).array());
+        out.flush();
+    }
+
+    /** Sends a PIECE message with {@code block} at {@code offset} of {@code piece}. */
+    synchronized void sendPiece(int piece, int offset, byte[] block) throws IOException {
+        out.write(ByteBuffer.allocate(13 + block.length).putInt(9 + block.length).put((byte) PIECE).putInt(piece)
+                .putInt(offset).put(block).array());
+        out.flush();
+    }
+
+    /** Sends REQUEST, without waiting for the block. */
+    synchronized void sendRequest(int piece, int offset, int length) throws IOException {
+        out.write(blockMessage(REQUEST, piece, offset, length));
+        out.flush();
+    }
+
+    synchronized void sendCancel(int piece, int offset, int length) throws IOException {
+        out.write(blockMessage(CANCEL, piece, offset, length));
+        out.flush();
+    }
+
+    private static byte[] blockMessage(int id, int piece, int offset, int length) {
+        return ByteBuffer.allocate(17).putInt(13).put((byte) id).putInt(piece).putInt(offset).putInt(length).array();
+    }
+
+    /** Reads one message; returns its id (-1 for keep-alive); a PIECE's block goes into {@code block[0]}. */
+    int readMessage(byte[][] block) throws Exception {
+        Message message = next();
+        if (message.id() == PIECE && block != null) {
+            block[0] = Arrays.copyOfRange(message.payload(), 8, message.payload().length);
+        }
+        return message.id();
     }
 
     /** Sends REQUEST and returns the block of the PIECE that answers it. */
     byte[] request(int piece, int offset, int length) throws Exception {
-        out.write(ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(piece).putInt(offset).putInt(length)
-                .array());
-        out.flush();
+        sendRequest(piece, offset, length);
         byte[][] block = new byte[1][];
         while (block[0] == null) {
             readMessage(block);
@@ -99,7 +156,7 @@ final class WireClient implements AutoCloseable {
         return block[0];
     }
 
-    void keepAlive() throws IOException {
+    synchronized void keepAlive() throws IOException {
         out.write(new byte[4]);
         out.flush();
     }

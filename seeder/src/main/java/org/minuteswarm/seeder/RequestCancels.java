@@ -1,0 +1,119 @@
+package org.minuteswarm.seeder;
+
+import bt.event.EventSource;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.protocol.Cancel;
+import bt.protocol.Message;
+import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.annotation.Consumes;
+import bt.torrent.annotation.Produces;
+import bt.torrent.messaging.MessageContext;
+import bt.torrent.messaging.Mapper;
+import com.google.inject.Inject;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+
+/**
+ * Runtime-wide bt messaging agent for CANCEL, both ways.
+ *
+ * <p>Ours: bt 1.10 never cancels a request for a piece that another connection completed meanwhile (it does
+ * in endgame, where the last pieces are asked of several peers at once: exactly when every uploader's queue
+ * is longest). The block comes anyway and is thrown away; traced at 20 capped listeners, a listener's last
+ * piece was sent to it by four peers, three of them after it had arrived, each 200-670 ms of some uploader's
+ * queue that other listeners waited behind. So once a piece is verified, every connection of the torrent with
+ * a request for one of its blocks still pending cancels it, on the pass the verification wakes.
+ *
+ * <p>Theirs: bt drops a cancelled block only when it is about to send it, after the read, so a capped runtime
+ * had already spent its upload on it ({@link UploadScheduler} takes the tokens when it releases a request).
+ * A CANCEL for a request still waiting in our upload queue now takes it out of the queue at once, and bt
+ * disposes of the block as before. Public only because bt binds agent methods with a public lookup.
+ */
+public final class RequestCancels {
+    private final TorrentRegistry torrents;
+    private final UploadScheduler uploads;
+    private final int blockSize;
+    /** Per torrent, the pieces we verified, in order; per connection, how many of them it has looked at. */
+    private final ConcurrentMap<TorrentId, Verified> verified = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, Integer> seen = new ConcurrentHashMap<>();
+
+    @Inject
+    RequestCancels(TorrentRegistry torrents, UploadScheduler uploads, Config config, EventSource events) {
+        this.torrents = torrents;
+        this.uploads = uploads;
+        this.blockSize = config.getTransferBlockSize();
+        events.onPieceVerified(null, e -> verified.computeIfAbsent(e.getTorrentId(), id -> new Verified())
+                .add(e.getPieceIndex()));
+        events.onTorrentStopped(null, e -> verified.remove(e.getTorrentId()));
+        events.onPeerDisconnected(null, e -> seen.remove(e.getConnectionKey()));
+    }
+
+    @Consumes
+    public void consume(Cancel cancel, MessageContext context) {
+        ConnectionKey key = context.getConnectionKey();
+        uploads.cancel(key.getTorrentId(), key.getPeer(), cancel.getPieceIndex(), cancel.getOffset(),
+                cancel.getLength());
+    }
+
+    @Produces
+    public void produce(Consumer<Message> messages, MessageContext context) {
+        ConnectionKey key = context.getConnectionKey();
+        Verified pieces = verified.get(key.getTorrentId());
+        if (pieces == null) {
+            return;
+        }
+        int count = pieces.count();
+        Integer from = seen.get(key);
+        if (from != null && from == count) {
+            return;
+        }
+        seen.put(key, count);
+        Set<Object> pending = context.getConnectionState().getPendingRequests();
+        if (from == null || pending.isEmpty()) {
+            return; // a new connection has asked for nothing yet, and never for a piece we have
+        }
+        Torrent torrent = torrents.getTorrent(key.getTorrentId()).orElse(null);
+        if (torrent == null) {
+            return;
+        }
+        for (int i = from; i < count; i++) {
+            cancelPending(pieces.get(i), torrent, pending, messages);
+        }
+    }
+
+    /** Cancels every block of {@code piece} still pending on this connection. */
+    private void cancelPending(int piece, Torrent torrent, Set<Object> pending, Consumer<Message> messages) {
+        long pieceLength = torrent.getChunkSize();
+        long length = Math.min(pieceLength, torrent.getSize() - piece * pieceLength);
+        for (int offset = 0; offset < length; offset += blockSize) {
+            int blockLength = (int) Math.min(blockSize, length - offset);
+            if (pending.remove(Mapper.mapper().buildKey(piece, offset, blockLength))) {
+                messages.accept(new Cancel(piece, offset, blockLength));
+            }
+        }
+    }
+
+    /** An append-only list of piece indexes, read without a lock by the dispatcher. */
+    private static final class Verified {
+        private volatile int[] pieces = new int[0];
+
+        synchronized void add(int piece) {
+            int[] next = Arrays.copyOf(pieces, pieces.length + 1);
+            next[pieces.length] = piece;
+            pieces = next;
+        }
+
+        int count() {
+            return pieces.length;
+        }
+
+        int get(int i) {
+            return pieces[i];
+        }
+    }
+}
