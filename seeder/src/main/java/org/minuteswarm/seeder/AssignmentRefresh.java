@@ -1,14 +1,18 @@
 package org.minuteswarm.seeder;
 
 import bt.event.EventSource;
+import bt.metainfo.Torrent;
 import bt.net.ConnectionKey;
 import bt.protocol.Choke;
 import bt.protocol.Message;
+import bt.protocol.Piece;
 import bt.protocol.Unchoke;
+import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.annotation.Consumes;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.ConnectionState;
+import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
 import com.google.inject.Inject;
 import java.util.Set;
@@ -31,23 +35,48 @@ import java.util.function.Consumer;
  * what the peer has now. A real CHOKE or UNCHOKE from the peer cancels the restore. After each of those
  * steps the message dispatcher asks the connection again on its next pass, rather than when a quiet
  * connection's turn comes (up to 100 ms later, twice); it does not wake the dispatcher for it (waking it
- * for each step cost about a tenth more CPU per listener in the benchmark). Public only because bt binds
- * agent methods with a public lookup.
+ * for each step cost about a tenth more CPU per listener in the benchmark).
+ *
+ * <p>The same release frees a connection that is stuck: requests pending and no block from the peer for
+ * {@link #STUCK_MILLIS}, while another connected peer holds one of the pieces asked for. Under upload caps
+ * some peers get far more requests than they can serve (bt claims a piece on whichever connection asks first,
+ * not knowing how busy the peer is); traced at 20 listeners, one peer's queue held 0.3-1.2 s of requests for
+ * a whole second at the end of a segment, and the last listener's last piece waited 0.6 s in it while
+ * others that held it sent nothing. Released, bt cancels those requests (the peer's {@link UploadScheduler}
+ * drops them, {@link RequestCancels}) and the assignment stays dropped for {@link #STUCK_HOLD_MILLIS}, so
+ * that the pieces go to other connections first rather than straight back to this one. Public only because
+ * bt binds agent methods with a public lookup.
  */
 public final class AssignmentRefresh {
     static final long IDLE_MILLIS = 200;
+    /**
+     * A connection with requests pending and no block from the peer for this long is stuck behind the peer's
+     * upload queue; see the class comment.
+     */
+    static final long STUCK_MILLIS = 400;
+    /** How long a stuck connection's assignment stays dropped, so that other connections claim its pieces. */
+    static final long STUCK_HOLD_MILLIS = 200;
 
     private final TorrentRegistry torrents;
     private final DispatchSignal signal;
+    private final PieceHolders holders;
+    private final int blockSize;
     private final ConcurrentMap<ConnectionKey, Long> idleSince = new ConcurrentHashMap<>();
-    private final Set<ConnectionKey> released = ConcurrentHashMap.newKeySet();
+    /** Since when a connection has waited for a block: its latest block, or when it started asking. */
+    private final ConcurrentMap<ConnectionKey, Long> waitingSince = new ConcurrentHashMap<>();
+    /** Released connections, with when their assignment may come back (System.nanoTime()). */
+    private final ConcurrentMap<ConnectionKey, Long> released = new ConcurrentHashMap<>();
 
     @Inject
-    AssignmentRefresh(TorrentRegistry torrents, EventSource events, DispatchSignal signal) {
+    AssignmentRefresh(TorrentRegistry torrents, EventSource events, DispatchSignal signal, PieceHolders holders,
+                      Config config) {
         this.torrents = torrents;
         this.signal = signal;
+        this.holders = holders;
+        this.blockSize = config.getTransferBlockSize();
         events.onPeerDisconnected(null, e -> {
             idleSince.remove(e.getConnectionKey());
+            waitingSince.remove(e.getConnectionKey());
             released.remove(e.getConnectionKey());
         });
     }
@@ -62,28 +91,83 @@ public final class AssignmentRefresh {
         released.remove(context.getConnectionKey());
     }
 
+    @Consumes
+    public void consume(Piece piece, MessageContext context) {
+        waitingSince.put(context.getConnectionKey(), System.nanoTime());
+    }
+
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
         ConnectionKey key = context.getConnectionKey();
         ConnectionState state = context.getConnectionState();
-        if (released.remove(key)) {
-            state.setPeerChoking(false);
-            idleSince.remove(key);
-            signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt claims new pieces then
-            return;
-        }
-        if (state.isPeerChoking() || !state.getPendingRequests().isEmpty() || !downloading(context)) {
-            idleSince.remove(key);
-            return;
-        }
         long now = System.nanoTime();
+        Long until = released.get(key);
+        if (until != null) {
+            if (now - until >= 0) {
+                released.remove(key);
+                state.setPeerChoking(false);
+                idleSince.remove(key);
+                signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt claims new pieces then
+            }
+            return;
+        }
+        if (state.isPeerChoking() || !downloading(context)) {
+            idleSince.remove(key);
+            waitingSince.remove(key);
+            return;
+        }
+        if (!state.getPendingRequests().isEmpty()) {
+            idleSince.remove(key);
+            Long waiting = waitingSince.putIfAbsent(key, now);
+            if (waiting != null && now - waiting > TimeUnit.MILLISECONDS.toNanos(STUCK_MILLIS)) {
+                waitingSince.put(key, now); // looked at: the next look is a whole STUCK_MILLIS away
+                if (availableElsewhere(key, state.getPendingRequests())) {
+                    SwarmTrace.stuck(key.getTorrentId(), key.getPeer());
+                    release(key, state, TimeUnit.MILLISECONDS.toNanos(STUCK_HOLD_MILLIS));
+                }
+            }
+            return;
+        }
+        waitingSince.remove(key);
         Long since = idleSince.putIfAbsent(key, now);
         if (since != null && now - since > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
             idleSince.remove(key);
-            released.add(key);
-            state.setPeerChoking(true);
-            signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt drops the assignment then
+            release(key, state, 0);
         }
+    }
+
+    /**
+     * Marks the peer as choking us: on the next pass bt drops the connection's assignment and cancels its pending
+     * requests; {@code holdNanos} later, on this connection's first pass after that, the state is restored.
+     */
+    private void release(ConnectionKey key, ConnectionState state, long holdNanos) {
+        released.put(key, System.nanoTime() + holdNanos);
+        state.setPeerChoking(true);
+        signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt drops the assignment then
+    }
+
+    /**
+     * Whether a piece asked of this peer is also held by another connected peer. A piece only this peer has
+     * (a capped origin's first copies above all, whose queue holds a request for a second or more by design)
+     * is left where it waits: asked again, it would only lose its place.
+     */
+    private boolean availableElsewhere(ConnectionKey key, Set<Object> pending) {
+        Torrent torrent = torrents.getTorrent(key.getTorrentId()).orElse(null);
+        if (torrent == null) {
+            return false;
+        }
+        long pieceLength = torrent.getChunkSize();
+        int pieces = (int) ((torrent.getSize() + pieceLength - 1) / pieceLength);
+        for (int piece = 0; piece < pieces; piece++) {
+            long length = Math.min(pieceLength, torrent.getSize() - piece * pieceLength);
+            for (int offset = 0; offset < length; offset += blockSize) {
+                Object block = Mapper.mapper().buildKey(piece, offset, (int) Math.min(blockSize, length - offset));
+                if (pending.contains(block) && holders.holders(key.getTorrentId(), piece) >= 2) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private boolean downloading(MessageContext context) {

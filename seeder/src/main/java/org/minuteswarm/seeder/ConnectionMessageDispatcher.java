@@ -132,6 +132,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         thread.setDaemon(true);
         signal.bind(thread);
         events.onPeerDisconnected(null, e -> disconnected(e.getConnectionKey()));
+        events.onPeerConnected(null, e -> SwarmTrace.connected(e.getConnectionKey().getTorrentId(),
+                e.getConnectionKey().getPeer()));
         events.onPieceVerified(null, e -> {
             SwarmTrace.verified(e.getTorrentId(), e.getPieceIndex());
             signal.wakeUp(e.getTorrentId()); // PieceConsumer has queued its HAVE

@@ -74,6 +74,7 @@ final class HttpTrackerClient implements Tracker {
             Thread.currentThread().interrupt();
             response = TrackerResponse.failure("announce to " + url + " interrupted");
         }
+        SwarmTrace.announced(request.getTorrentId(), event.name(), response.isSuccess());
         if (response.isSuccess()) {
             response.getTrackerId().ifPresent(id -> trackerId = id);
         } else {

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runtime-wide bt messaging agent that counts, per torrent and piece, the connected peers that hold the piece
  * or are being sent it by us: what each peer announced (BITFIELD, HAVE), plus every piece we released to it.
- * {@link UploadScheduler} serves the rarest piece first with it; only a capped runtime registers and feeds it.
+ * A capped {@link UploadScheduler} serves the rarest piece first with it (and only a capped one counts its
+ * sends); {@link AssignmentRefresh} frees a connection stuck on a piece another peer holds too.
  *
  * <p>Why: a listener that has just received a piece from the origin is often its only holder besides the
  * origin, and everybody asks it for that piece at once; served first come, first served, those requests

@@ -85,10 +85,9 @@ final class SwarmModule implements Module {
         ServiceModule.extend(binder).addMessagingAgentType(RequestCancels.class);
         // Seed-to-seed connections of finished segments carry nothing but cost a dispatcher visit each pass.
         ServiceModule.extend(binder).addMessagingAgentType(RedundantConnections.class);
-        if (!throttle.isUnlimited()) {
-            // Who holds which piece, so that a capped upload serves the rarest piece first (uncapped, nobody asks).
-            ServiceModule.extend(binder).addMessagingAgentType(PieceHolders.class);
-        }
+        // Who holds which piece: a capped upload serves the rarest piece first, and AssignmentRefresh frees a
+        // connection stuck on a piece that others hold too.
+        ServiceModule.extend(binder).addMessagingAgentType(PieceHolders.class);
         binder.bind(bt.net.ConnectionSource.class).asEagerSingleton(); // starts bt's incoming listener
         binder.bind(IConnectionSource.class).to(DialFilter.class).asEagerSingleton();
     }

@@ -58,6 +58,24 @@ final class SwarmTrace {
         }
     }
 
+    static void stuck(TorrentId torrentId, Peer peer) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} stuck {} {}", System.currentTimeMillis(), hash(torrentId), peer.getPort());
+        }
+    }
+
+    static void announced(TorrentId torrentId, String event, boolean ok) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} announced {} {} ok={}", System.currentTimeMillis(), hash(torrentId), event, ok);
+        }
+    }
+
+    static void connected(TorrentId torrentId, Peer peer) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} connected {} {}", System.currentTimeMillis(), hash(torrentId), peer.getPort());
+        }
+    }
+
     /** The first 8 hex digits of the info-hash: enough to tell a channel's segments apart. */
     private static String hash(TorrentId torrentId) {
         byte[] bytes = torrentId.getBytes();

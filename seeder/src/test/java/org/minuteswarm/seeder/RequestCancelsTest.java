@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +72,8 @@ class RequestCancelsTest {
      * answers at once, except that of the pieces both were asked for (bt asks the last pieces of several peers,
      * its endgame) it answers the first at once and the rest after two seconds. The silent peer must get a
      * CANCEL for that first piece as soon as the listener has it. bt 1.10 sends one only once every piece the
-     * silent connection was asked for is done, here two seconds later.
+     * silent connection was asked for is done, here two seconds later. The silent peer sends a stray block every
+ * 100 ms, so that it is not stuck ({@link AssignmentRefresh}, whose release would cancel its requests first).
      */
     @Test
     @Timeout(30)
@@ -92,7 +95,17 @@ class RequestCancelsTest {
                 AtomicLong firstSharedSentAt = new AtomicLong();
 
                 silent.haveAllAndUnchoke(pieces);
-                Thread silentReader = reader(silent, m -> {
+                // Never answering, the silent peer would be found stuck (AssignmentRefresh) and its requests
+                // cancelled once the serving one came, before any piece completes elsewhere: a stray block
+                // every 100 ms keeps it looking alive.
+                ScheduledFuture<?> alive = later.scheduleAtFixedRate(() -> {
+                    try {
+                        silent.sendStrayBlock();
+                    } catch (IOException e) {
+                        // closed: the test is over
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
+                Thread silentReader = WireClient.readAll(silent, m -> {
                     if (m.id() == WireClient.REQUEST) {
                         askedOfSilent.add(m.piece());
                     } else if (m.id() == WireClient.CANCEL) {
@@ -106,7 +119,7 @@ class RequestCancelsTest {
                 assertTrue(!askedOfSilent.isEmpty(), "the listener asked the silent peer for nothing");
 
                 serving.haveAllAndUnchoke(pieces);
-                Thread servingReader = reader(serving, m -> {
+                Thread servingReader = WireClient.readAll(serving, m -> {
                     if (m.id() != WireClient.REQUEST) {
                         return;
                     }
@@ -143,32 +156,12 @@ class RequestCancelsTest {
                         + "the listener getting it elsewhere (cancels so far: " + cancelledAt.keySet() + ")");
                 long millis = (cancelled - firstSharedSentAt.get()) / 1_000_000;
                 assertTrue(millis < 1000, "CANCEL " + millis + " ms after the piece arrived elsewhere");
+                alive.cancel(false);
                 silentReader.interrupt();
                 servingReader.interrupt();
             }
         } finally {
             later.shutdownNow();
         }
-    }
-
-    private interface Handler {
-        void handle(WireClient.Message message) throws Exception;
-    }
-
-    /** Reads {@code client}'s messages on a daemon thread until the socket closes. */
-    private static Thread reader(WireClient client, Handler handler) throws Exception {
-        client.socket.setSoTimeout(0);
-        Thread t = new Thread(() -> {
-            try {
-                while (!client.socket.isClosed()) {
-                    handler.handle(client.next());
-                }
-            } catch (Exception | AssertionError e) {
-                // the socket closed: the test is over
-            }
-        }, "wire-reader");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

@@ -103,6 +103,37 @@ final class WireClient implements AutoCloseable {
         return new Message(id, payload);
     }
 
+    /** What {@link #readAll} does with each message. */
+    interface Handler {
+        void handle(Message message) throws Exception;
+    }
+
+    /** Reads {@code client}'s messages on a daemon thread, without a read timeout, until the socket closes. */
+    static Thread readAll(WireClient client, Handler handler) throws IOException {
+        client.socket.setSoTimeout(0);
+        Thread t = new Thread(() -> {
+            try {
+                while (!client.socket.isClosed()) {
+                    handler.handle(client.next());
+                }
+            } catch (Exception | AssertionError e) {
+                // the socket closed: the test is over
+            }
+        }, "wire-reader");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Sends a one-byte block nobody asked for (bt throws it away): a peer that sends blocks is not stuck, for
+     * {@link AssignmentRefresh}, even if it never answers a request.
+     */
+    synchronized void sendStrayBlock() throws IOException {
+        out.write(ByteBuffer.allocate(14).putInt(10).put((byte) PIECE).putInt(0).putInt(1).put((byte) 0).array());
+        out.flush();
+    }
+
     /** Says we hold all {@code pieces} pieces and unchoke the peer. */
     synchronized void haveAllAndUnchoke(int pieces) throws IOException {
         byte[] bits = new byte[(pieces + 7) / 8];
