@@ -9,12 +9,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The channel manifest: name, key, nominal segment duration, when it was issued, and the rolling
- * window of segments in sequence order. {@link #encode()} gives its one canonical bencoded form,
- * which is what the channel key signs (see {@link SignedManifest}).
+ * The channel manifest: name, key, nominal segment duration, when it was issued, the rolling
+ * window of segments in sequence order, and optionally the origin's BitTorrent address. {@link #encode()}
+ * gives its one canonical bencoded form, which is what the channel key signs (see {@link SignedManifest}).
+ *
+ * <p>{@code origin} ({@code host:port}, or null) is where the broadcaster's peer listens: a listener dials it
+ * the moment it starts a new segment's torrent, before its tracker announce has answered, since the origin is
+ * the first and at first only source of every segment. Signed like the rest, so it cannot be pointed elsewhere.
  */
 public record ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
-                              List<SegmentDescriptor> segments, String media) {
+                              List<SegmentDescriptor> segments, String media, String origin) {
     /** The channel's media format: MPEG-TS (the default, not written), or MP3 / AAC-ADTS audio. */
     public static final String MEDIA_TS = "ts";
     public static final String MEDIA_MP3 = "mp3";
@@ -26,7 +30,13 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
     /** An MPEG-TS channel. */
     public ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
                            List<SegmentDescriptor> segments) {
-        this(name, key, segmentDuration, issuedAt, segments, MEDIA_TS);
+        this(name, key, segmentDuration, issuedAt, segments, MEDIA_TS, null);
+    }
+
+    /** A channel that does not say where its origin listens. */
+    public ChannelManifest(String name, ChannelKey key, Duration segmentDuration, Instant issuedAt,
+                           List<SegmentDescriptor> segments, String media) {
+        this(name, key, segmentDuration, issuedAt, segments, media, null);
     }
 
     public ChannelManifest {
@@ -36,6 +46,9 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
         }
         if (!media.equals(MEDIA_TS) && !media.equals(MEDIA_MP3) && !media.equals(MEDIA_AAC)) {
             throw new IllegalArgumentException("unknown media format " + media);
+        }
+        if (origin != null) {
+            validateOrigin(origin);
         }
         Objects.requireNonNull(key, "key");
         if (segmentDuration == null || segmentDuration.toMillis() < 1) {
@@ -49,6 +62,38 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
                         + segments.get(i - 1).sequence() + " then " + segments.get(i).sequence());
             }
         }
+    }
+
+    /** {@code host:port} with a port of 1-65535; an IPv6 host in brackets. */
+    private static void validateOrigin(String origin) {
+        int colon = origin.lastIndexOf(':');
+        if (colon < 1 || origin.length() > 300) {
+            throw new IllegalArgumentException("origin is not host:port: " + origin);
+        }
+        String host = origin.substring(0, colon);
+        if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))
+                || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw new IllegalArgumentException("origin is not host:port: " + origin);
+        }
+        try {
+            int port = Integer.parseInt(origin.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("origin port out of range: " + origin);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("origin is not host:port: " + origin);
+        }
+    }
+
+    /** The origin's host, without brackets, if the manifest gives it. */
+    public java.util.Optional<String> originHost() {
+        return origin == null ? java.util.Optional.empty()
+                : java.util.Optional.of(origin.substring(0, origin.lastIndexOf(':')).replaceAll("^\\[|\\]$", ""));
+    }
+
+    /** The origin's peer port, or 0 if the manifest gives none. */
+    public int originPort() {
+        return origin == null ? 0 : Integer.parseInt(origin.substring(origin.lastIndexOf(':') + 1));
     }
 
     /** The file extension of this channel's segments, e.g. {@code .ts}. */
@@ -100,6 +145,9 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
         if (!media.equals(MEDIA_TS)) {
             doc.put("media", media);
         }
+        if (origin != null) {
+            doc.put("origin", origin);
+        }
         return Bencode.encode(doc);
     }
 
@@ -125,7 +173,8 @@ public record ChannelManifest(String name, ChannelKey key, Duration segmentDurat
             ChannelManifest manifest = new ChannelManifest(text(doc, "channel"), ChannelKey.ofRaw(bytes(doc, "key")),
                     Duration.ofMillis(number(doc, "segment duration ms")),
                     Instant.ofEpochMilli(number(doc, "issued ms")), segments,
-                    doc.containsKey("media") ? text(doc, "media") : MEDIA_TS);
+                    doc.containsKey("media") ? text(doc, "media") : MEDIA_TS,
+                    doc.containsKey("origin") ? text(doc, "origin") : null);
             if (!java.util.Arrays.equals(manifest.encode(), bytes)) {
                 throw new ManifestException("manifest is not in canonical form");
             }

@@ -3,6 +3,7 @@ package org.minuteswarm.channel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,6 +53,37 @@ class ChannelManifestTest {
                 bytes("3:seqi7e4:sizei1048576e8:start msi1699999940000ee"),
                 bytes("ee"));
         assertEquals(Fixtures.latin1(expected), Fixtures.latin1(m.encode()));
+    }
+
+    @Test
+    void theOriginIsSignedAsHostAndPortAndSurvivesARoundTrip() throws Exception {
+        ChannelManifest m = new ChannelManifest("x", fixedKey(), Duration.ofSeconds(2), Instant.ofEpochMilli(5),
+                List.of(), ChannelManifest.MEDIA_TS, "127.0.0.1:6881");
+        assertTrue(Fixtures.latin1(m.encode()).contains("6:origin14:127.0.0.1:688119:segment"), Fixtures.latin1(m.encode()));
+        ChannelManifest back = ChannelManifest.decode(m.encode());
+        assertEquals(m, back);
+        assertEquals("127.0.0.1", back.originHost().orElseThrow());
+        assertEquals(6881, back.originPort());
+        ChannelManifest v6 = new ChannelManifest("x", fixedKey(), Duration.ofSeconds(2), Instant.ofEpochMilli(5),
+                List.of(), ChannelManifest.MEDIA_TS, "[::1]:7000");
+        assertEquals("::1", ChannelManifest.decode(v6.encode()).originHost().orElseThrow());
+        ChannelManifest none = new ChannelManifest("x", fixedKey(), Duration.ofSeconds(2), Instant.ofEpochMilli(5),
+                List.of());
+        assertEquals(Optional.empty(), none.originHost());
+        assertEquals(0, none.originPort());
+        assertFalse(Fixtures.latin1(none.encode()).contains("origin"));
+    }
+
+    @Test
+    void anOriginThatIsNotHostAndPortIsRefused() {
+        for (String bad : List.of("nohost", ":80", "host:0", "host:65536", "host:http", "a b:80", "::1:80",
+                "user@host:80", "host/x:80")) {
+            assertThrows(IllegalArgumentException.class, () -> new ChannelManifest("x", fixedKey(),
+                    Duration.ofSeconds(2), Instant.ofEpochMilli(5), List.of(), ChannelManifest.MEDIA_TS, bad), bad);
+            byte[] forged = concat(bytes("d7:channel1:x6:formati1e9:issued msi5e3:key32:"), fixedKey().raw(),
+                    bytes("6:origin" + bad.length() + ":" + bad + "19:segment duration msi2000e8:segmentslee"));
+            assertThrows(ManifestException.class, () -> ChannelManifest.decode(forged), bad);
+        }
     }
 
     @Test

@@ -65,6 +65,8 @@ class BroadcasterTest {
             SegmentDescriptor retired = seen.get(0);
             SegmentDescriptor live = manifest.segments().get(manifest.segments().size() - 1);
             assertFalse(manifest.segment(retired.sequence()).isPresent(), "segment 0 still listed");
+            assertEquals(b.peerPort(), manifest.originPort(), "the signed manifest names the origin's peer port");
+            assertEquals(url.manifestUri().getHost(), manifest.originHost().orElseThrow());
 
             assertFalse(Files.exists(b.segmentFile(retired.sequence())), "retired segment file not deleted");
             assertTrue(Files.exists(b.segmentFile(live.sequence())), "live segment file missing");

@@ -2,6 +2,7 @@ package org.minuteswarm.agent;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +55,7 @@ public final class ListenerAgent implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private org.minuteswarm.channel.DataDirLock dirLock;
     private SwarmRuntime runtime;
+    private volatile String knownOrigin;
     private ManifestWatcher watcher;
     private Playout playout;
     private PlaybackServer server;
@@ -142,6 +144,7 @@ public final class ListenerAgent implements AutoCloseable {
 
     /** Joins the swarm of every segment at or after the playback start that is new to us. */
     private void onManifest(ChannelManifest manifest) {
+        dialOriginFirst(manifest);
         long from = Math.max(startSequence, floor);
         for (SegmentDescriptor d : manifest.segments()) {
             if (d.sequence() < from) {
@@ -152,6 +155,21 @@ public final class ListenerAgent implements AutoCloseable {
             if (library.add(segment)) {
                 fetcher.execute(() -> join(segment));
             }
+        }
+    }
+
+    /** Tells the runtime where the origin listens (the signed manifest says), once, or when it moves. */
+    private void dialOriginFirst(ChannelManifest manifest) {
+        String origin = manifest.origin();
+        if (origin == null || origin.equals(knownOrigin)) {
+            return;
+        }
+        knownOrigin = origin;
+        try {
+            InetAddress host = InetAddress.getByName(manifest.originHost().orElseThrow());
+            runtime.channelOrigin(new InetSocketAddress(host, manifest.originPort()));
+        } catch (IOException e) {
+            log.debug("origin {} of the manifest does not resolve: {}", origin, e.toString());
         }
     }
 

@@ -79,6 +79,7 @@ public final class SwarmRuntime implements AutoCloseable {
                 .build();                    // and no autoLoadModules(): DHT would bind a fixed port
         SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger, deadlines);
         bt.getEventSource().onTorrentStopped(null, event -> runtime.torrentStopped(event.getTorrentId()));
+        bt.getEventSource().onPieceVerified(null, event -> runtime.pieceVerified(event.getTorrentId()));
         bt.startup();
         awaitListening(config, port);
         LOG.info("swarm runtime listening on {}:{}", config.bindAddress().getHostAddress(), port);
@@ -213,6 +214,13 @@ public final class SwarmRuntime implements AutoCloseable {
         }
     }
 
+    private void pieceVerified(TorrentId id) {
+        TorrentSwarm swarm = swarms.get(id);
+        if (swarm != null) {
+            swarm.pieceVerified();
+        }
+    }
+
     /** Called by a swarm once bt has let go of it, so its info-hash can run again. */
     void forget(TorrentId id, TorrentSwarm swarm) {
         swarms.remove(id, swarm);
@@ -232,6 +240,14 @@ public final class SwarmRuntime implements AutoCloseable {
 
     OriginSpreading spreading() {
         return bt.service(OriginSpreading.class);
+    }
+
+    /**
+     * Where the channel's origin listens: each download dials it as soon as it starts, before the tracker
+     * answers (see {@link ChannelPeers#origin}).
+     */
+    public void channelOrigin(InetSocketAddress address) {
+        bt.service(ChannelPeers.class).origin(address);
     }
 
     /** Piece data sent to peers by all swarms of this runtime, ever. */

@@ -2,6 +2,10 @@ package org.minuteswarm.seeder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -37,6 +41,39 @@ class ChannelPeersTest {
             SegmentSwarm download = listener.download(nextTorrent, dir.resolve("down/seg-2.ts"));
             download.completion().get(5, TimeUnit.SECONDS);
             assertArrayEquals(Files.readAllBytes(next), Files.readAllBytes(download.file()));
+        }
+    }
+
+    /**
+     * A listener told where the channel's origin listens dials it as its download starts, without waiting for
+     * the tracker: here a tracker that accepts the announce and never answers (bt would wait for it for its
+     * tracker timeout, 5 s here, before asking any other peer source). The download also completes when its
+     * last piece is verified, not once bt's "completed" announce has been answered (or timed out: 5 s).
+     */
+    @Test
+    @Timeout(30)
+    void aDownloadDialsTheChannelOriginAtOnce(@TempDir Path dir) throws Exception {
+        Path segment = Segments.randomFile(dir, "seg-3.ts", 300_000, 53);
+        try (ServerSocket silentTracker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             SwarmRuntime origin = SwarmRuntime.start(SwarmConfig.loopback());
+             SwarmRuntime listener = SwarmRuntime.start(SwarmConfig.loopback())) {
+            URI announce = URI.create("http://127.0.0.1:" + silentTracker.getLocalPort() + "/announce");
+            TorrentFile torrent = TorrentFile.make(segment, announce);
+            origin.seed(torrent, segment);
+            awaitActive(origin, torrent); // as a broadcaster publishes a segment once it seeds it
+            listener.channelOrigin(new InetSocketAddress(InetAddress.getLoopbackAddress(), origin.peerPort()));
+            SegmentSwarm download = listener.download(torrent, dir.resolve("down/seg-3.ts"));
+            download.completion().get(3, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(segment), Files.readAllBytes(download.file()));
+        }
+    }
+
+    private static void awaitActive(SwarmRuntime runtime, TorrentFile torrent) throws InterruptedException {
+        TorrentRegistry torrents = runtime.bt().service(TorrentRegistry.class);
+        TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (!torrents.isSupportedAndActive(id) && System.nanoTime() < until) {
+            Thread.sleep(10);
         }
     }
 }

@@ -120,6 +120,10 @@ public final class Broadcaster implements AutoCloseable {
         if (!config.announce().isEmpty()) {
             announce = config.announce().get(0);
         }
+        // Listeners dial the origin as soon as they start a segment, before their announce is answered.
+        String originHost = config.swarm().announceAddress().map(a -> hostLiteral(a.getHostAddress()))
+                .orElse(hostLiteral(config.host()));
+        channel.origin(originHost + ":" + runtime.peerPort());
         window = new RollingWindow(runtime, announce, config.window());
         channel.attach(window);
         if (publisher != null) {

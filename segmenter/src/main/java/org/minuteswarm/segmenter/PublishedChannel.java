@@ -27,6 +27,7 @@ final class PublishedChannel implements ChannelDirectory {
     private final Clock clock;
     private volatile RollingWindow window;
     private volatile String media = ChannelManifest.MEDIA_TS;
+    private volatile String origin;
     private final List<Consumer<SegmentDescriptor>> publishListeners = new CopyOnWriteArrayList<>();
     private SignedManifest current;
 
@@ -40,6 +41,11 @@ final class PublishedChannel implements ChannelDirectory {
     /** The channel's media format, known once the first segment is cut. */
     void media(String format) {
         this.media = format;
+    }
+
+    /** Where the origin's peer listens ({@code host:port}), for the manifest; set before {@link #attach}. */
+    void origin(String hostPort) {
+        this.origin = hostPort;
     }
 
     /** The tracker must be up (its port goes into the torrents) before the window exists. */
@@ -68,7 +74,8 @@ final class PublishedChannel implements ChannelDirectory {
             return;
         }
         List<SegmentDescriptor> segments = w.entries().stream().map(RollingWindow.Entry::descriptor).toList();
-        current = identity.sign(new ChannelManifest(name, identity.key(), segmentDuration, issued, segments, media));
+        current = identity.sign(new ChannelManifest(name, identity.key(), segmentDuration, issued, segments, media,
+                origin));
         notifyAll();
     }
 
