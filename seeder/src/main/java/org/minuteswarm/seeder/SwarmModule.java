@@ -107,7 +107,10 @@ final class SwarmModule implements Module {
         return uploads;
     }
 
-    /** bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's. */
+    /**
+     * bt's handshake handlers (as ProtocolModule provides them), with our bitfield handler instead of bt's, reading
+     * the peer's handshake when it arrives rather than up to 100 ms later ({@link PromptHandshakes}).
+     */
     @Provides
     @Singleton
     IConnectionHandlerFactory connectionHandlers(IHandshakeFactory handshakes, TorrentRegistry torrents,
@@ -116,7 +119,8 @@ final class SwarmModule implements Module {
         List<HandshakeHandler> handlers = new ArrayList<>(bound);
         handlers.add(new BitfieldHandshake(torrents, spreading));
         handlers.add(new ExtendedProtocolHandshakeHandler(extended));
-        return new ConnectionHandlerFactory(handshakes, torrents, handlers, config.getPeerHandshakeTimeout());
+        return new PromptHandshakes(new ConnectionHandlerFactory(handshakes, torrents, handlers,
+                config.getPeerHandshakeTimeout()));
     }
 
     /** bt's own connection factory (as ServiceModule provides it), wrapped to key each pipeline's blocks. */
