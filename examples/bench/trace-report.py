@@ -19,7 +19,7 @@ import re
 import statistics
 import sys
 
-LINE = re.compile(r"trace (\d+) (start|got|verified|sent|cancelled|stuck|announced|connected) (\w+) (\S+)(.*)")
+LINE = re.compile(r"trace (\d+) (start|running|got|verified|sent|cancelled|stuck|announced|connected) (\w+) (\S+)(.*)")
 
 
 def read_trace(path):

@@ -80,6 +80,7 @@ public final class SwarmRuntime implements AutoCloseable {
         SwarmRuntime runtime = new SwarmRuntime(config, port, bt, ledger, deadlines);
         bt.getEventSource().onTorrentStopped(null, event -> runtime.torrentStopped(event.getTorrentId()));
         bt.getEventSource().onPieceVerified(null, event -> runtime.pieceVerified(event.getTorrentId()));
+        bt.getEventSource().onTorrentStarted(null, event -> SwarmTrace.running(event.getTorrentId()));
         bt.startup();
         awaitListening(config, port);
         LOG.info("swarm runtime listening on {}:{}", config.bindAddress().getHostAddress(), port);

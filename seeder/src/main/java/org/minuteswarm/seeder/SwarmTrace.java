@@ -31,6 +31,13 @@ final class SwarmTrace {
         }
     }
 
+    /** bt has set the torrent up and started asking for peers. */
+    static void running(TorrentId torrentId) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} running {} -", System.currentTimeMillis(), hash(torrentId));
+        }
+    }
+
     static void received(TorrentId torrentId, int piece, Peer from) {
         if (TRACE.isDebugEnabled()) {
             TRACE.debug("trace {} got {} {} from={}", System.currentTimeMillis(), hash(torrentId), piece,
