@@ -2,11 +2,11 @@ package org.minuteswarm.seeder;
 
 import bt.event.EventSource;
 import bt.metainfo.TorrentId;
+import bt.net.IConnectionSource;
 import bt.net.InetPeer;
 import bt.net.Peer;
 import bt.peer.PeerSource;
 import bt.peer.PeerSourceFactory;
-import bt.peer.IPeerRegistry;
 import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
@@ -43,13 +43,13 @@ final class ChannelPeers implements PeerSourceFactory {
     };
     private final ConcurrentMap<TorrentId, Offers> sources = new ConcurrentHashMap<>();
     private final TorrentRegistry torrents;
-    private final Provider<IPeerRegistry> registry;
+    private final Provider<IConnectionSource> dialer;
     private volatile Peer origin;
 
     @Inject
-    ChannelPeers(EventSource events, TorrentRegistry torrents, Provider<IPeerRegistry> registry) {
+    ChannelPeers(EventSource events, TorrentRegistry torrents, Provider<IConnectionSource> dialer) {
         this.torrents = torrents;
-        this.registry = registry;
+        this.dialer = dialer;
         events.onPeerDiscovered(null, e -> remember(e.getPeer()));
         events.onTorrentStopped(null, e -> sources.remove(e.getTorrentId()));
         events.onTorrentStarted(null, e -> dialOrigin(e.getTorrentId()));
@@ -60,6 +60,11 @@ final class ChannelPeers implements PeerSourceFactory {
      * processing thread, instead of after the tracker has answered the first announce (bt queries the tracker
      * before any other peer source, and a loaded tracker took 50-60 ms; connected, the origin's first block
      * came 100-200 ms after the torrent started). The origin has the segment before it is published.
+     *
+     * <p>The dial goes straight to the connection source (as bt's torrent worker does with a discovered peer), not
+     * through bt's event bus: this runs inside the bus's torrent-started event, and firing another event from
+     * there deadlocked a listener (it holds the bus's read lock; the bus's monitor holder waited behind a thread
+     * registering listeners, which waited for the read lock).
      */
     void origin(InetSocketAddress address) {
         Peer peer = InetPeer.build(address.getAddress(), address.getPort());
@@ -73,7 +78,7 @@ final class ChannelPeers implements PeerSourceFactory {
                 .map(d -> d.getDataDescriptor() != null && d.getDataDescriptor().getBitfield().getPiecesRemaining() > 0)
                 .orElse(false);
         if (peer != null && downloading) {
-            registry.get().addPeer(torrentId, peer); // bt skips it if it is ourselves
+            dialer.get().getConnectionAsync(peer, torrentId);
         }
     }
 

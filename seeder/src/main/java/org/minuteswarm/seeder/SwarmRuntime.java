@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +59,21 @@ public final class SwarmRuntime implements AutoCloseable {
     private final TransferLedger ledger;
     private final SegmentDeadlines deadlines;
     private final ConcurrentMap<TorrentId, TorrentSwarm> swarms = new ConcurrentHashMap<>();
+    /**
+     * Runs what a bt event sets off, outside bt's event bus: a listener called there holds the bus's read lock,
+     * so work that waits for bt (a download's completion callbacks stop older segments, and a stop waits for bt's
+     * torrent-stopped event) or fires another event could deadlock with a thread registering listeners.
+     */
+    private final ExecutorService afterEvents;
     private volatile boolean closed;
 
     private SwarmRuntime(SwarmConfig config, int peerPort, BtRuntime bt, TransferLedger ledger,
                          SegmentDeadlines deadlines) {
+        this.afterEvents = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seeder.after-events-" + peerPort);
+            t.setDaemon(true);
+            return t;
+        });
         this.config = config;
         this.peerPort = peerPort;
         this.bt = bt;
@@ -215,10 +229,15 @@ public final class SwarmRuntime implements AutoCloseable {
         }
     }
 
+    /** On bt's event bus: the swarm's completion (and its callbacks) runs on {@link #afterEvents}. */
     private void pieceVerified(TorrentId id) {
         TorrentSwarm swarm = swarms.get(id);
-        if (swarm != null) {
-            swarm.pieceVerified();
+        if (swarm != null && swarm.allVerified()) {
+            try {
+                afterEvents.execute(swarm::downloaded);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("runtime closed: completion of {} not reported", id);
+            }
         }
     }
 
@@ -289,6 +308,7 @@ public final class SwarmRuntime implements AutoCloseable {
         if (shutdown.isAlive()) {
             LOG.warn("bt runtime on port {} did not shut down within {}", peerPort, SHUTDOWN_TIMEOUT);
         }
+        afterEvents.shutdownNow();
         LOG.info("swarm runtime on port {} closed", peerPort);
     }
 }

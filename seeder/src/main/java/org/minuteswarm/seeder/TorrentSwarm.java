@@ -107,13 +107,19 @@ final class TorrentSwarm implements SegmentSwarm {
         }
     }
 
+    /** Whether a download has verified its last piece (asked on bt's event bus: cheap, no callbacks). */
+    boolean allVerified() {
+        return !seeding && verifiedPieces() == torrent.pieceCount();
+    }
+
     /**
-     * A download is complete the moment its last piece is verified. bt calls {@link #onDownloaded} only after
-     * its "completed" announce has answered: 50-60 ms of a loaded tracker on loopback, a tracker's timeout when
-     * it does not answer, and meanwhile the segment would not play.
+     * A download is complete the moment its last piece is verified ({@link SwarmRuntime} calls this then, off
+     * bt's event bus). bt calls {@link #onDownloaded} only after its "completed" announce has answered: 50-60 ms
+     * of a loaded tracker on loopback, a tracker's timeout when it does not answer, and meanwhile the segment
+     * would not play.
      */
-    void pieceVerified() {
-        if (!seeding && verifiedPieces() == torrent.pieceCount()) {
+    void downloaded() {
+        if (allVerified()) {
             completion.complete(file);
         }
     }
