@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.FileUtils;
@@ -153,7 +154,11 @@ public final class ListenerAgent implements AutoCloseable {
             LocalSegment segment = new LocalSegment(d, segmentDir.resolve(d.sequence() + manifest.extension()),
                     manifest.media());
             if (library.add(segment)) {
-                fetcher.execute(() -> join(segment));
+                try {
+                    fetcher.execute(() -> join(segment));
+                } catch (RejectedExecutionException e) {
+                    return; // closing: a manifest came in while the agent shut down (it logged an ERROR here)
+                }
             }
         }
     }
@@ -358,10 +363,10 @@ public final class ListenerAgent implements AutoCloseable {
     public void close() {
         closed = true;
         ticker.shutdownNow();
-        fetcher.shutdownNow();
         if (watcher != null) {
             watcher.close();
         }
+        fetcher.shutdownNow();
         if (playout != null) {
             playout.close();
         }
