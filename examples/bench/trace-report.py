@@ -96,13 +96,12 @@ def main(out_dir):
         last_t, last_piece = done[last_name]
         got = [(t, f) for t, kind, _, arg, f in listeners[last_name] if kind == "got" and _ == ih
                and int(arg) == last_piece]
-        # the wait of the request that delivered it: the latest 'sent' of that piece by any listener before
-        # it arrived (the uploader's port is not the receiver's, so match by time)
-        waits = [(t, int(f.get("waited", 0))) for events in listeners.values()
+        # the wait of the request that delivered it: the latest 'sent' of that piece to this listener (its
+        # listening port, which bt learns from the extended handshake) before it arrived
+        port = next((f.get("port") for _, kind, h, _, f in listeners[last_name] if kind == "start" and h == ih), None)
+        waits = [(t, int(f.get("waited", 0))) for events in list(listeners.values()) + [origin]
                  for t, kind, h, arg, f in events
-                 if kind == "sent" and h == ih and int(arg) == last_piece and t <= last_t]
-        waits += [(t, int(f.get("waited", 0))) for t, kind, h, arg, f in origin
-                  if kind == "sent" and h == ih and int(arg) == last_piece and t <= last_t]
+                 if kind == "sent" and h == ih and int(arg) == last_piece and t <= last_t and f.get("to") == port]
         wait = max(waits)[1] if waits else -1
         rows.append((seq, pct(starts, 50), max(starts) if starts else -1, sends[0][0] - published,
                      max(first_copy.values()) - published, len(sends),

@@ -169,10 +169,10 @@ public final class ListenerAgent implements AutoCloseable {
         if (origin == null || origin.equals(knownOrigin)) {
             return;
         }
-        knownOrigin = origin;
         try {
             InetAddress host = InetAddress.getByName(manifest.originHost().orElseThrow());
             runtime.channelOrigin(new InetSocketAddress(host, manifest.originPort()));
+            knownOrigin = origin; // a lookup that failed is tried again with the next manifest
         } catch (IOException e) {
             log.debug("origin {} of the manifest does not resolve: {}", origin, e.toString());
         }

@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  * for each step cost about a tenth more CPU per listener in the benchmark).
  *
  * <p>The same release frees a connection that is stuck: requests pending and no block from the peer for
- * {@link #STUCK_MILLIS}, while another connected peer holds one of the pieces asked for. Under upload caps
+ * {@link #STUCK_MILLIS}, while another connected peer holds every piece asked for. Under upload caps
  * some peers get far more requests than they can serve (bt claims a piece on whichever connection asks first,
  * not knowing how busy the peer is); traced at 20 listeners, one peer's queue held 0.3-1.2 s of requests for
  * a whole second at the end of a segment, and the last listener's last piece waited 0.6 s in it while
@@ -79,6 +79,12 @@ public final class AssignmentRefresh {
             waitingSince.remove(e.getConnectionKey());
             released.remove(e.getConnectionKey());
         });
+        // a pass that raced a disconnect may have put a closed connection back: gone with its torrent
+        events.onTorrentStopped(null, e -> {
+            idleSince.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId()));
+            waitingSince.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId()));
+            released.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId()));
+        });
     }
 
     @Consumes
@@ -107,6 +113,7 @@ public final class AssignmentRefresh {
                 released.remove(key);
                 state.setPeerChoking(false);
                 idleSince.remove(key);
+                waitingSince.remove(key);
                 signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt claims new pieces then
             }
             return;
@@ -141,15 +148,18 @@ public final class AssignmentRefresh {
      * requests; {@code holdNanos} later, on this connection's first pass after that, the state is restored.
      */
     private void release(ConnectionKey key, ConnectionState state, long holdNanos) {
+        idleSince.remove(key);
+        waitingSince.remove(key); // the next requests are timed from when they are made, after the hold
         released.put(key, System.nanoTime() + holdNanos);
         state.setPeerChoking(true);
         signal.askOnNextPass(key.getTorrentId(), key.getPeer()); // bt drops the assignment then
     }
 
     /**
-     * Whether a piece asked of this peer is also held by another connected peer. A piece only this peer has
-     * (a capped origin's first copies above all, whose queue holds a request for a second or more by design)
-     * is left where it waits: asked again, it would only lose its place.
+     * Whether every piece asked of this peer is also held by another connected peer. Released, the connection
+     * loses all its requests (bt cancels them), so a piece only this peer has (a capped origin's first copies
+     * above all, whose queue holds a request for a second or more by design) keeps the connection as it is:
+     * asked again, the piece would only lose its place.
      */
     private boolean availableElsewhere(ConnectionKey key, Set<Object> pending) {
         Torrent torrent = torrents.getTorrent(key.getTorrentId()).orElse(null);
@@ -158,16 +168,21 @@ public final class AssignmentRefresh {
         }
         long pieceLength = torrent.getChunkSize();
         int pieces = (int) ((torrent.getSize() + pieceLength - 1) / pieceLength);
+        boolean any = false;
         for (int piece = 0; piece < pieces; piece++) {
             long length = Math.min(pieceLength, torrent.getSize() - piece * pieceLength);
             for (int offset = 0; offset < length; offset += blockSize) {
                 Object block = Mapper.mapper().buildKey(piece, offset, (int) Math.min(blockSize, length - offset));
-                if (pending.contains(block) && holders.holders(key.getTorrentId(), piece) >= 2) {
-                    return true;
+                if (pending.contains(block)) {
+                    if (holders.holders(key.getTorrentId(), piece) < 2) {
+                        return false;
+                    }
+                    any = true;
+                    break;
                 }
             }
         }
-        return false;
+        return any;
     }
 
     private boolean downloading(MessageContext context) {

@@ -6,6 +6,7 @@ import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.protocol.Cancel;
 import bt.protocol.Message;
+import bt.protocol.Request;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.annotation.Consumes;
@@ -22,9 +23,9 @@ import java.util.function.Consumer;
 /**
  * Runtime-wide bt messaging agent for CANCEL, both ways.
  *
- * <p>Ours: bt 1.10 never cancels a request for a piece that another connection completed meanwhile (it does
- * in endgame, where the last pieces are asked of several peers at once: exactly when every uploader's queue
- * is longest). The block comes anyway and is thrown away; traced at 20 capped listeners, a listener's last
+ * <p>Ours: bt 1.10 never cancels a request for a piece that another connection completed meanwhile. That
+ * happens in its endgame, where the last pieces are asked of several peers at once: exactly when every
+ * uploader's queue is longest. The block comes anyway and is thrown away; traced at 20 capped listeners, a listener's last
  * piece was sent to it by four peers, three of them after it had arrived, each 200-670 ms of some uploader's
  * queue that other listeners waited behind. So once a piece is verified, every connection of the torrent with
  * a request for one of its blocks still pending cancels it, on the pass the verification wakes.
@@ -49,8 +50,26 @@ public final class RequestCancels {
         this.blockSize = config.getTransferBlockSize();
         events.onPieceVerified(null, e -> verified.computeIfAbsent(e.getTorrentId(), id -> new Verified())
                 .add(e.getPieceIndex()));
-        events.onTorrentStopped(null, e -> verified.remove(e.getTorrentId()));
+        events.onTorrentStopped(null, e -> {
+            verified.remove(e.getTorrentId());
+            seen.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId()));
+        });
         events.onPeerDisconnected(null, e -> seen.remove(e.getConnectionKey()));
+    }
+
+    /**
+     * A request for a block the peer cancelled before: bt forgets a cancel only when it drops the cancelled block
+     * on its way out, so a cancel that came after the block had left stays, and bt would drop the block of this
+     * new request instead (the requester waits for its piece-receiving timeout). At worst, now, a block is sent
+     * twice.
+     */
+    @Consumes
+    public void consume(Request request, MessageContext context) {
+        Set<Object> cancelled = context.getConnectionState().getCancelledPeerRequests();
+        if (!cancelled.isEmpty()) {
+            cancelled.remove(Mapper.mapper().buildKey(request.getPieceIndex(), request.getOffset(),
+                    request.getLength()));
+        }
     }
 
     @Consumes
@@ -74,14 +93,14 @@ public final class RequestCancels {
         }
         seen.put(key, count);
         Set<Object> pending = context.getConnectionState().getPendingRequests();
-        if (from == null || pending.isEmpty()) {
-            return; // a new connection has asked for nothing yet, and never for a piece we have
+        if (pending.isEmpty()) {
+            return;
         }
         Torrent torrent = torrents.getTorrent(key.getTorrentId()).orElse(null);
         if (torrent == null) {
             return;
         }
-        for (int i = from; i < count; i++) {
+        for (int i = from == null ? 0 : from; i < count; i++) {
             cancelPending(pieces.get(i), torrent, pending, messages);
         }
     }
