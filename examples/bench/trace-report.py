@@ -89,7 +89,10 @@ def main(out_dir):
             if started:
                 starts.append(started[0] - published)
             if verified:
-                done[name] = max(verified)
+                done[name] = (max(verified), len({piece for _, piece in verified}))
+        # only listeners that verified every piece (as many as the most any listener verified)
+        pieces = max((n for _, n in done.values()), default=0)
+        done = {name: last for name, (last, n) in done.items() if n == pieces}
         if not done:
             continue
         last_name = max(done, key=lambda n: done[n][0])
@@ -119,12 +122,28 @@ def main(out_dir):
     all_waits = [int(f.get("waited", 0)) for events in listeners.values() for _, kind, _, _, f in events
                  if kind == "sent"]
     origin_waits = [int(f.get("waited", 0)) for _, kind, _, _, f in origin if kind == "sent"]
+    received = sum(1 for events in listeners.values() for _, kind, _, _, _ in events if kind == "got")
+    # the origin's releases against the verification by the listener it went to (by listening port)
+    ports = {f.get("port"): events for events in listeners.values()
+             for _, kind, _, _, f in events[:1] if kind == "start"}
+    latencies = []
+    for t, kind, ih, arg, f in origin:
+        if kind == "sent" and f.get("to") in ports:
+            after = [v - t for v, k, h, a, _ in ports[f.get("to")]
+                     if k == "verified" and h == ih and a == arg and 0 <= v - t < 3000]
+            if after:
+                latencies.append(min(after))
     print("listener upload queue wait ms: p50 %s p90 %s p99 %s max %s over %d blocks"
           % (pct(all_waits, 50), pct(all_waits, 90), pct(all_waits, 99), max(all_waits, default=0),
              len(all_waits)))
     print("origin upload queue wait ms:   p50 %s p90 %s p99 %s max %s over %d blocks"
           % (pct(origin_waits, 50), pct(origin_waits, 90), pct(origin_waits, 99), max(origin_waits, default=0),
              len(origin_waits)))
+    print("blocks released by all uploaders %d, received by listeners %d (%.1f%% never arrived)"
+          % (len(all_waits) + len(origin_waits), received,
+             100.0 * (1 - received / max(1, len(all_waits) + len(origin_waits)))))
+    print("origin release -> listener verified ms: p50 %s p99 %s max %s over %d blocks"
+          % (pct(latencies, 50), pct(latencies, 99), max(latencies, default=0), len(latencies)))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import bt.torrent.TorrentRegistry;
 import bt.torrent.annotation.Consumes;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.ConnectionState;
-import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
 import com.google.inject.Inject;
 import java.util.Set;
@@ -166,29 +165,20 @@ public final class AssignmentRefresh {
         if (torrent == null) {
             return false;
         }
-        long pieceLength = torrent.getChunkSize();
-        int pieces = (int) ((torrent.getSize() + pieceLength - 1) / pieceLength);
         boolean any = false;
-        for (int piece = 0; piece < pieces; piece++) {
-            long length = Math.min(pieceLength, torrent.getSize() - piece * pieceLength);
-            for (int offset = 0; offset < length; offset += blockSize) {
-                Object block = Mapper.mapper().buildKey(piece, offset, (int) Math.min(blockSize, length - offset));
-                if (pending.contains(block)) {
-                    if (holders.holders(key.getTorrentId(), piece) < 2) {
-                        return false;
-                    }
-                    any = true;
-                    break;
+        for (int piece = 0; piece < Block.pieceCount(torrent); piece++) {
+            boolean asked = Block.ofPiece(torrent, piece, blockSize).stream().anyMatch(b -> pending.contains(b.key()));
+            if (asked) {
+                if (holders.holders(key.getTorrentId(), piece) < 2) {
+                    return false;
                 }
+                any = true;
             }
         }
         return any;
     }
 
     private boolean downloading(MessageContext context) {
-        return torrents.getDescriptor(context.getTorrentId())
-                .map(d -> d.getDataDescriptor())
-                .map(data -> data.getBitfield().getPiecesRemaining() > 0)
-                .orElse(false);
+        return RunningTorrents.downloading(torrents, context.getTorrentId());
     }
 }

@@ -74,10 +74,7 @@ final class ChannelPeers implements PeerSourceFactory {
 
     private void dialOrigin(TorrentId torrentId) {
         Peer peer = origin;
-        boolean downloading = torrents.getDescriptor(torrentId)
-                .map(d -> d.getDataDescriptor() != null && d.getDataDescriptor().getBitfield().getPiecesRemaining() > 0)
-                .orElse(false);
-        if (peer != null && downloading) {
+        if (peer != null && RunningTorrents.downloading(torrents, torrentId)) {
             dialer.get().getConnectionAsync(peer, torrentId);
         }
     }

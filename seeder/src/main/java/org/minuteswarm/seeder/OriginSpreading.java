@@ -52,8 +52,9 @@ final class OriginSpreading {
     static final long OFFER_TIMEOUT_NANOS = 1_500_000_000L;
     /**
      * A piece sent to a peer that has not announced it this long after its latest block counts as not sent (its
-     * copy was lost). Traced at 20 capped listeners (examples/bench/trace-report.py's logs): a listener verified
-     * the origin's block 17-35 ms after its release (p50), 320-410 ms at p99, and announces it at once. A lost
+     * copy was lost). Traced at 20 capped listeners (examples/bench/trace-report.py, "origin release -> listener
+     * verified"): a listener verified the origin's block 17-35 ms after its release (p50), 190-400 ms at p99,
+     * and announces it at once. A lost
      * first copy holds the whole swarm back until this runs out (one did, in one segment of ten, for 2 s, which
      * made that segment the run's slowest); counting a slow copy as lost costs one more copy of a piece.
      */

@@ -2,7 +2,6 @@ package org.minuteswarm.seeder;
 
 import bt.event.EventSource;
 import bt.metainfo.Torrent;
-import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.protocol.Cancel;
 import bt.protocol.Message;
@@ -40,7 +39,7 @@ public final class RequestCancels {
     private final UploadScheduler uploads;
     private final int blockSize;
     /** Per torrent, the pieces we verified, in order; per connection, how many of them it has looked at. */
-    private final ConcurrentMap<TorrentId, Verified> verified = new ConcurrentHashMap<>();
+    private final RunningTorrents<Verified> verified;
     private final ConcurrentMap<ConnectionKey, Integer> seen = new ConcurrentHashMap<>();
 
     @Inject
@@ -48,12 +47,11 @@ public final class RequestCancels {
         this.torrents = torrents;
         this.uploads = uploads;
         this.blockSize = config.getTransferBlockSize();
-        events.onPieceVerified(null, e -> verified.computeIfAbsent(e.getTorrentId(), id -> new Verified())
-                .add(e.getPieceIndex()));
-        events.onTorrentStopped(null, e -> {
-            verified.remove(e.getTorrentId());
-            seen.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId()));
-        });
+        this.verified = new RunningTorrents<>(events, torrents);
+        events.onPieceVerified(null, e -> verified.of(e.getTorrentId(), Verified::new)
+                .ifPresent(pieces -> pieces.add(e.getPieceIndex())));
+        // a pass that raced a disconnect may have put a closed connection back: gone with its torrent
+        events.onTorrentStopped(null, e -> seen.keySet().removeIf(k -> k.getTorrentId().equals(e.getTorrentId())));
         events.onPeerDisconnected(null, e -> seen.remove(e.getConnectionKey()));
     }
 
@@ -82,7 +80,7 @@ public final class RequestCancels {
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
         ConnectionKey key = context.getConnectionKey();
-        Verified pieces = verified.get(key.getTorrentId());
+        Verified pieces = verified.get(key.getTorrentId()).orElse(null);
         if (pieces == null) {
             return;
         }
@@ -107,12 +105,9 @@ public final class RequestCancels {
 
     /** Cancels every block of {@code piece} still pending on this connection. */
     private void cancelPending(int piece, Torrent torrent, Set<Object> pending, Consumer<Message> messages) {
-        long pieceLength = torrent.getChunkSize();
-        long length = Math.min(pieceLength, torrent.getSize() - piece * pieceLength);
-        for (int offset = 0; offset < length; offset += blockSize) {
-            int blockLength = (int) Math.min(blockSize, length - offset);
-            if (pending.remove(Mapper.mapper().buildKey(piece, offset, blockLength))) {
-                messages.accept(new Cancel(piece, offset, blockLength));
+        for (Block block : Block.ofPiece(torrent, piece, blockSize)) {
+            if (pending.remove(block.key())) {
+                messages.accept(new Cancel(piece, block.offset(), block.length()));
             }
         }
     }

@@ -41,4 +41,12 @@ final class RunningTorrents<V> {
     Optional<V> get(TorrentId torrent) {
         return Optional.ofNullable(state.get(torrent));
     }
+
+    /** Whether {@code torrent} runs in bt's registry with pieces still to download. */
+    static boolean downloading(TorrentRegistry torrents, TorrentId torrent) {
+        return torrents.getDescriptor(torrent)
+                .map(d -> d.getDataDescriptor())
+                .map(data -> data.getBitfield().getPiecesRemaining() > 0)
+                .orElse(false);
+    }
 }

@@ -88,7 +88,7 @@ final class TorrentSwarm implements SegmentSwarm {
         }
         client = builder
                 .afterTorrentFetched(t -> onProcessingStarted())
-                .afterDownloaded(t -> onDownloaded())
+                .afterDownloaded(t -> downloaded())
                 .build();
         client.startAsync().whenComplete((ignored, error) -> {
             if (error != null) {
@@ -114,19 +114,12 @@ final class TorrentSwarm implements SegmentSwarm {
 
     /**
      * A download is complete the moment its last piece is verified ({@link SwarmRuntime} calls this then, off
-     * bt's event bus). bt calls {@link #onDownloaded} only after its "completed" announce has answered: 50-60 ms
-     * of a loaded tracker on loopback, a tracker's timeout when it does not answer, and meanwhile the segment
-     * would not play.
+     * bt's event bus). bt's own after-downloaded call comes only after its "completed" announce has answered
+     * (50-60 ms of a loaded tracker on loopback, a tracker's timeout when it does not answer, and meanwhile the
+     * segment would not play), and also when the wait for pieces was interrupted: hence the check.
      */
     void downloaded() {
         if (allVerified()) {
-            completion.complete(file);
-        }
-    }
-
-    /** bt also calls this when the wait for pieces was interrupted, so check that the data is all there. */
-    private void onDownloaded() {
-        if (verifiedPieces() == torrent.pieceCount()) {
             completion.complete(file);
         }
     }

@@ -11,6 +11,7 @@ import bt.torrent.data.BlockWrite;
 import bt.torrent.data.DataWorker;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -107,18 +108,16 @@ final class UploadScheduler implements DataWorker {
         synchronized (this) {
             ArrayDeque<Pending> queue = queues.get(torrentId);
             if (queue != null) {
-                for (Pending p : queue) {
+                for (Iterator<Pending> it = queue.iterator(); it.hasNext() && cancelled == null; ) {
+                    Pending p = it.next();
                     if (p.peer().equals(peer) && p.pieceIndex() == pieceIndex && p.offset() == offset
                             && p.length() == length) {
                         cancelled = p;
-                        break;
+                        it.remove();
                     }
                 }
-                if (cancelled != null) {
-                    queue.remove(cancelled);
-                    if (queue.isEmpty()) {
-                        queues.remove(torrentId);
-                    }
+                if (queue.isEmpty()) {
+                    queues.remove(torrentId);
                 }
             }
         }

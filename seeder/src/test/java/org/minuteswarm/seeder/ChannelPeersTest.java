@@ -2,8 +2,6 @@ package org.minuteswarm.seeder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import bt.metainfo.TorrentId;
-import bt.torrent.TorrentRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -60,20 +58,11 @@ class ChannelPeersTest {
             URI announce = URI.create("http://127.0.0.1:" + silentTracker.getLocalPort() + "/announce");
             TorrentFile torrent = TorrentFile.make(segment, announce);
             origin.seed(torrent, segment);
-            awaitActive(origin, torrent); // as a broadcaster publishes a segment once it seeds it
+            TestSwarms.awaitRunning(origin, torrent); // as a broadcaster publishes a segment once it seeds it
             listener.channelOrigin(new InetSocketAddress(InetAddress.getLoopbackAddress(), origin.peerPort()));
             SegmentSwarm download = listener.download(torrent, dir.resolve("down/seg-3.ts"));
             download.completion().get(3, TimeUnit.SECONDS);
             assertArrayEquals(Files.readAllBytes(segment), Files.readAllBytes(download.file()));
-        }
-    }
-
-    private static void awaitActive(SwarmRuntime runtime, TorrentFile torrent) throws InterruptedException {
-        TorrentRegistry torrents = runtime.bt().service(TorrentRegistry.class);
-        TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (!torrents.isSupportedAndActive(id) && System.nanoTime() < until) {
-            Thread.sleep(10);
         }
     }
 }

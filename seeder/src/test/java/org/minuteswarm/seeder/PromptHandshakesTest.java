@@ -3,8 +3,6 @@ package org.minuteswarm.seeder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bt.metainfo.TorrentId;
-import bt.torrent.TorrentRegistry;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -31,12 +29,7 @@ class PromptHandshakesTest {
         try (TestTracker tracker = TestTracker.start(); SwarmRuntime seed = SwarmRuntime.start(SwarmConfig.loopback())) {
             TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
             seed.seed(torrent, source);
-            TorrentRegistry torrents = seed.bt().service(TorrentRegistry.class);
-            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
-            for (long until = System.nanoTime() + 5_000_000_000L; !torrents.isSupportedAndActive(id)
-                    && System.nanoTime() < until; ) {
-                Thread.sleep(10);
-            }
+            TestSwarms.awaitRunning(seed, torrent);
             long[] millis = new long[5];
             for (int i = 0; i < millis.length; i++) {
                 millis[i] = answerMillis(seed, torrent, i);

@@ -112,10 +112,7 @@ class RequestCancelsTest {
                         cancelledAt.putIfAbsent(m.piece(), System.nanoTime());
                     }
                 });
-                long until = System.nanoTime() + 5_000_000_000L;
-                while (askedOfSilent.isEmpty() && System.nanoTime() < until) {
-                    Thread.sleep(10);
-                }
+                TestSwarms.awaitTrue(() -> !askedOfSilent.isEmpty(), 5_000);
                 assertTrue(!askedOfSilent.isEmpty(), "the listener asked the silent peer for nothing");
 
                 serving.haveAllAndUnchoke(pieces);
@@ -140,17 +137,11 @@ class RequestCancelsTest {
                     }
                 });
 
-                until = System.nanoTime() + 10_000_000_000L;
-                while (firstShared.get() < 0 && System.nanoTime() < until) {
-                    Thread.sleep(10);
-                }
+                TestSwarms.awaitTrue(() -> firstShared.get() >= 0, 10_000);
                 assertTrue(firstShared.get() >= 0, "the listener never asked the serving peer for a piece it had "
                         + "asked the silent one for: " + askedOfSilent);
                 int piece = firstShared.get();
-                until = System.nanoTime() + 1_500_000_000L;
-                while (!cancelledAt.containsKey(piece) && System.nanoTime() < until) {
-                    Thread.sleep(10);
-                }
+                TestSwarms.awaitTrue(() -> cancelledAt.containsKey(piece), 1_500);
                 Long cancelled = cancelledAt.get(piece);
                 assertNotNull(cancelled, "no CANCEL of piece " + piece + " to the silent peer within 1.5 s of "
                         + "the listener getting it elsewhere (cancels so far: " + cancelledAt.keySet() + ")");

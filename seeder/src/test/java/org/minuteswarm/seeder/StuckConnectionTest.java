@@ -53,7 +53,7 @@ class StuckConnectionTest {
                         firstCancel.compareAndSet(0, System.nanoTime());
                     }
                 });
-                awaitTrue(() -> !askedOfSilent.isEmpty(), 5_000);
+                TestSwarms.awaitTrue(() -> !askedOfSilent.isEmpty(), 5_000);
 
                 long servingSince = System.nanoTime();
                 AtomicLong nextSend = new AtomicLong(servingSince);
@@ -71,7 +71,7 @@ class StuckConnectionTest {
                     }
                 });
 
-                awaitTrue(() -> firstCancel.get() != 0, 6_000);
+                TestSwarms.awaitTrue(() -> firstCancel.get() != 0, 6_000);
                 long millis = (firstCancel.get() - servingSince) / 1_000_000;
                 assertTrue(millis < 1500, "the silent peer's requests were cancelled only " + millis
                         + " ms after another peer with every piece came");
@@ -106,21 +106,10 @@ class StuckConnectionTest {
                         cancels.incrementAndGet();
                     }
                 });
-                awaitTrue(() -> !asked.isEmpty(), 5_000);
+                TestSwarms.awaitTrue(() -> !asked.isEmpty(), 5_000);
                 Thread.sleep(2_000);
                 assertEquals(0, cancels.get(), "requests to the only holder of the pieces were cancelled");
             }
-        }
-    }
-
-    private interface Condition {
-        boolean holds();
-    }
-
-    private static void awaitTrue(Condition condition, long millis) throws InterruptedException {
-        long until = System.nanoTime() + millis * 1_000_000;
-        while (!condition.holds() && System.nanoTime() < until) {
-            Thread.sleep(10);
         }
     }
 }

@@ -2,8 +2,6 @@ package org.minuteswarm.seeder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import bt.metainfo.TorrentId;
-import bt.torrent.TorrentRegistry;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -56,12 +54,7 @@ final class WireClient implements AutoCloseable {
      * torrent on its own thread, and closes a handshake for a torrent it does not know yet.
      */
     static WireClient connect(SwarmRuntime runtime, TorrentFile torrent) throws Exception {
-        TorrentRegistry torrents = runtime.bt().service(TorrentRegistry.class);
-        TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
-        long registered = System.nanoTime() + 5_000_000_000L;
-        while (!torrents.isSupportedAndActive(id) && System.nanoTime() < registered) {
-            Thread.sleep(10);
-        }
+        TestSwarms.awaitRunning(runtime, torrent);
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), runtime.peerPort()), 2000);
         socket.setSoTimeout(5000);
