@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * bt's connection source, with two refusals of our own, made before bt's source would open a connection
+ * bt's connection source, with three refusals of our own, made before bt's source would open a connection
  * (and handshake) only for it to be closed again.
  *
  * <p><b>A peer that is no use for a torrent</b>: one whose connection was closed because both ends held the
@@ -26,13 +26,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which never carried a block, and the dispatcher's per-connection work took the machine down. A few dials per
  * member connect a swarm, provided they go to different peers: the tracker (seeders first, then leechers from a
  * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted, so
- * the origin, which dials every listener, always gets through.
+ * a listener can always get through to the origin.
+ *
+ * <p><b>The origin dials nobody</b> ({@link SwarmConfig#originSpreading}): every download dials it as it starts
+ * ({@link ChannelPeers#origin}), and listeners of other clients find it through the tracker. Dialing them back
+ * made a second connection to the same listener, on which a first copy could be sent and then lost when bt closed
+ * one of the two as a duplicate.
  */
 final class DialFilter implements IConnectionSource {
     private final IConnectionSource bt;
     private final FinishedPeers finished;
     private final IPeerConnectionPool pool;
     private final int dialLimit;
+    private final boolean dials;
     /** Dials under way per torrent, counted against the limit until they connect or fail. */
     private final RunningTorrents<AtomicInteger> dialing;
 
@@ -43,6 +49,7 @@ final class DialFilter implements IConnectionSource {
         this.finished = finished;
         this.pool = pool;
         this.dialLimit = config.maxDialsPerTorrent();
+        this.dials = !config.originSpreading();
         this.dialing = new RunningTorrents<>(events, torrents);
     }
 
@@ -50,11 +57,17 @@ final class DialFilter implements IConnectionSource {
     @Override
     @SuppressWarnings("deprecation")
     public ConnectionResult getConnection(Peer peer, TorrentId torrentId) {
+        if (!dials) {
+            return ConnectionResult.failure("the origin waits to be dialed");
+        }
         return useless(peer, torrentId) ? noUse() : bt.getConnection(peer, torrentId);
     }
 
     @Override
     public CompletableFuture<ConnectionResult> getConnectionAsync(Peer peer, TorrentId torrentId) {
+        if (!dials) {
+            return CompletableFuture.completedFuture(ConnectionResult.failure("the origin waits to be dialed"));
+        }
         if (useless(peer, torrentId)) {
             return CompletableFuture.completedFuture(noUse());
         }

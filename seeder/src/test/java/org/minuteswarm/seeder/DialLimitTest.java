@@ -1,8 +1,16 @@
 package org.minuteswarm.seeder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionResult;
+import bt.net.IConnectionSource;
+import bt.net.InetPeer;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +62,33 @@ class DialLimitTest {
             int bound = LEECHERS * DIALS + LEECHERS;
             assertTrue(most <= bound, "at most " + bound + " connections, saw " + most);
             assertTrue(most >= LEECHERS, "the swarm was connected: " + most + " connections at most");
+        }
+    }
+
+    /**
+     * The origin ({@link SwarmConfig#originSpreading}) dials nobody: listeners dial it. A dial from the origin's
+     * runtime to a listener that runs the torrent fails without a connection at either end.
+     */
+    @Test
+    @Timeout(30)
+    void theOriginDialsNobody(@TempDir Path dir) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-6.ts", 64 * 1024, 6);
+        try (SwarmRuntime origin = SwarmRuntime.start(SwarmConfig.loopback().withOriginSpreading(true));
+             SwarmRuntime listener = SwarmRuntime.start(SwarmConfig.loopback())) {
+            // no tracker: the listener learns of no peer, and does not dial the origin itself
+            TorrentFile torrent = TorrentFile.make(source, URI.create("http://127.0.0.1:9/announce"));
+            SegmentSwarm seeded = origin.seed(torrent, source);
+            SegmentSwarm downloading = listener.download(torrent, dir.resolve("download.ts"));
+            TestSwarms.awaitRunning(listener, torrent);
+            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+
+            ConnectionResult dial = origin.bt().service(IConnectionSource.class)
+                    .getConnectionAsync(InetPeer.build(InetAddress.getLoopbackAddress(), listener.peerPort()), id)
+                    .get(5, TimeUnit.SECONDS);
+
+            assertFalse(dial.isSuccess(), "the origin dialed a listener");
+            assertEquals(0, seeded.connectedPeers());
+            assertEquals(0, downloading.connectedPeers());
         }
     }
 }
