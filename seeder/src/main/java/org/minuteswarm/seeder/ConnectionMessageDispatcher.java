@@ -1,5 +1,7 @@
 package org.minuteswarm.seeder;
 
+import bt.data.Bitfield;
+import bt.data.DataDescriptor;
 import bt.event.EventSource;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
@@ -7,15 +9,18 @@ import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionPool;
 import bt.net.Peer;
 import bt.net.PeerConnection;
+import bt.protocol.Have;
 import bt.protocol.Message;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * after a message came in on that connection, or after something that {@link DispatchSignal signals} for it:
  * a block read for its peer, a piece of its torrent verified (the HAVE to send), the connection itself new, a
  * step of {@link AssignmentRefresh}. A pass asks the suppliers of the connections a message came in on in
- * that pass, of those a signal named, of those whose suppliers sent something in the last pass (they may have
- * more), and of every other connection on the first pass {@link #QUIET_PRODUCE_INTERVAL} or more after its
+ * that pass (other than a HAVE of a piece we hold: nothing to answer), of those a signal named, of those whose
+ * suppliers sent something in the last pass (they may have more), and of every other connection on the first pass {@link #QUIET_PRODUCE_INTERVAL} or more after its
  * last ask, for the timers that run in suppliers (keep-alives, assignment timeouts). Asking every supplier of
  * some twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
  * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
@@ -83,6 +88,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
     /** A connection on which nothing moved has its suppliers asked on the first pass this long after its last ask. */
     static final long QUIET_PRODUCE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often the trace gets a line of what the loop did. */
+    private static final long TRACE_INTERVAL = TimeUnit.SECONDS.toNanos(5);
 
     private final IPeerConnectionPool pool;
     private final TorrentRegistry torrents;
@@ -97,6 +104,27 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     private int moved;
     /** Whether a supplier gave the maximum in the current pass (it may have more); dispatcher thread only. */
     private boolean more;
+    /** What the loop did since {@link Counts#since}, for the trace ({@link SwarmTrace#dispatched}). */
+    private final Counts counts = new Counts();
+    private final int port;
+
+    /** Dispatcher thread only. */
+    private static final class Counts {
+        long since = System.nanoTime();
+        long passes;
+        long asks;
+        long busyAsks;
+        long namedAsks;
+        long in;
+        long quietIn;
+        long out;
+
+        void report(int port, long now) {
+            SwarmTrace.dispatched(port, passes, asks, busyAsks, namedAsks, in, quietIn, out);
+            since = now;
+            passes = asks = busyAsks = namedAsks = in = quietIn = out = 0;
+        }
+    }
 
     /** The consumers and suppliers of one peer connection. */
     private static final class Handlers {
@@ -107,8 +135,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         final CopyOnWriteArrayList<Consumer<Message>> consumers = new CopyOnWriteArrayList<>();
         final CopyOnWriteArrayList<Supplier<Message>> suppliers = new CopyOnWriteArrayList<>();
         /**
-         * Ask its suppliers in this pass: a message came in on it in this pass, or its suppliers sent something
-         * in the last one. Dispatcher thread only.
+         * Ask its suppliers in this pass: a message that may call for an answer came in on it in this pass, or
+         * its suppliers sent something in the last one. Dispatcher thread only.
          */
         boolean busy = true;
         /** When its suppliers were last asked; dispatcher thread only. */
@@ -128,6 +156,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         this.signal = signal;
         this.maxIdleWait = Math.max(FIRST_IDLE_WAIT, config.getMaxMessageProcessingInterval().toNanos());
         this.askAllEveryPass = swarmConfig.originSpreading();
+        this.port = config.getAcceptorPort();
         this.thread = new Thread(this::run, "seeder.message-dispatcher-" + config.getAcceptorPort());
         thread.setDaemon(true);
         signal.bind(thread);
@@ -192,6 +221,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
+            counts.passes++;
+            trace(passStart);
             if (more) {
                 idleWait = FIRST_IDLE_WAIT;
                 continue;
@@ -210,6 +241,21 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         }
     }
 
+    /** Every {@link #TRACE_INTERVAL}, if the trace is on: what the loop did, and the connections it serves. */
+    private void trace(long now) {
+        if (now - counts.since < TRACE_INTERVAL || !SwarmTrace.on()) {
+            return;
+        }
+        int seeding = 0;
+        for (ConnectionKey key : handlers.keySet()) {
+            if (!RunningTorrents.downloading(torrents, key.getTorrentId())) {
+                seeding++;
+            }
+        }
+        SwarmTrace.connections(port, handlers.size(), seeding);
+        counts.report(port, now);
+    }
+
     private static boolean isNamed(List<DispatchSignal.Target> named, TorrentId torrent, Peer peer) {
         for (DispatchSignal.Target t : named) {
             if (t.covers(torrent, peer)) {
@@ -223,8 +269,24 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         return active.computeIfAbsent(id, torrents::isSupportedAndActive);
     }
 
+    /**
+     * Whether a message that came in may give the connection's suppliers something to send. A HAVE of a piece
+     * we hold already does not: we will not ask for it, nor become interested. About a third of what a listener
+     * reads is such HAVEs (traced, 20 capped listeners: {@link SwarmTrace#dispatched}).
+     */
+    private boolean callsForAnswer(Message message, TorrentId torrent, Map<TorrentId, Optional<Bitfield>> held) {
+        if (!(message instanceof Have)) {
+            return true;
+        }
+        Optional<Bitfield> ours = held.computeIfAbsent(torrent, t -> torrents.getDescriptor(t)
+                .map(TorrentDescriptor::getDataDescriptor)
+                .map(DataDescriptor::getBitfield));
+        return ours.isEmpty() || !ours.get().isVerified(((Have) message).getPieceIndex());
+    }
+
     /** Reads every live connection's messages into its consumers. */
     private void consumeAll(Map<TorrentId, Boolean> active) {
+        Map<TorrentId, Optional<Bitfield>> held = new HashMap<>();
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
@@ -247,8 +309,13 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 if (message == null) {
                     break;
                 }
+                counts.in++;
+                boolean answer = callsForAnswer(message, key.getTorrentId(), held);
+                h.busy |= answer;
+                if (!answer) {
+                    counts.quietIn++;
+                }
                 moved++;
-                h.busy = true;
                 for (Consumer<Message> consumer : h.consumers) {
                     try {
                         consumer.accept(message);
@@ -273,14 +340,21 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 handlers.remove(key, h);
                 continue;
             }
-            if (named != null && !h.busy && now - h.askedAt < QUIET_PRODUCE_INTERVAL
-                    && !isNamed(named, key.getTorrentId(), h.peer)) {
+            boolean due = now - h.askedAt >= QUIET_PRODUCE_INTERVAL;
+            boolean wasNamed = named != null && !h.busy && isNamed(named, key.getTorrentId(), h.peer);
+            if (named != null && !h.busy && !due && !wasNamed) {
                 continue;
             }
             if (!isActive(key.getTorrentId(), active)) {
                 continue;
             }
             h.askedAt = now;
+            counts.asks++;
+            if (h.busy) {
+                counts.busyAsks++;
+            } else if (wasNamed) {
+                counts.namedAsks++;
+            }
             boolean sent = false;
             for (Supplier<Message> supplier : h.suppliers) {
                 int n = 0;
@@ -296,6 +370,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                         break;
                     }
                     n++;
+                    counts.out++;
                     try {
                         h.connection.postMessage(message);
                     } catch (Exception ex) {

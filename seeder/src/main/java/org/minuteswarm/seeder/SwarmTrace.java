@@ -24,6 +24,27 @@ final class SwarmTrace {
         return TRACE.isDebugEnabled();
     }
 
+    /**
+     * What a runtime's message loop did since its last such line: passes; connections whose suppliers it asked, and
+     * of those how many because something moved on them or a signal named them (the rest were due for their
+     * timers); messages read, and how many of them called for no answer; messages sent.
+     */
+    static void dispatched(int port, long passes, long asks, long busyAsks, long namedAsks, long in, long quietIn,
+                           long out) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} loop - port={} passes={} asks={} busy-asks={} named-asks={} in={} quiet-in={} out={}",
+                    System.currentTimeMillis(), port, passes, asks, busyAsks, namedAsks, in, quietIn, out);
+        }
+    }
+
+    /** How many connections a runtime's message loop serves, and how many of them are of torrents it seeds. */
+    static void connections(int port, int connections, int seeding) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("trace {} connections - port={} all={} seeding={}", System.currentTimeMillis(), port,
+                    connections, seeding);
+        }
+    }
+
     static void started(TorrentId torrentId, String name, int port, boolean seeding) {
         if (TRACE.isDebugEnabled()) {
             TRACE.debug("trace {} start {} {} port={} seeding={}", System.currentTimeMillis(), hash(torrentId),

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of a busy one in the same runtime, and a busy connection's on (nearly) every pass. Two plain BitTorrent
  * clients connect to a seed and one of them is kept busy: it sends a keep-alive every 5 ms, or the seed's
  * upload side signals a block ready for it every 5 ms (as for each block read); either keeps the dispatcher
- * passing every 10 ms. The other client sends nothing after its handshake.
+ * passing every 10 ms. The other client sends nothing after its handshake. A client that sends a HAVE of a
+ * piece the seed holds every 5 ms is asked no more often than the quiet one.
  */
 class QuietConnectionTest {
     private static final long WINDOW_NANOS = 2_000_000_000L;
@@ -31,17 +32,35 @@ class QuietConnectionTest {
     @Timeout(30)
     void aQuietConnectionIsAskedAboutEveryHundredMillisecondsWhileABusyOneEveryPass(@TempDir Path dir)
             throws Exception {
-        askCounts(dir, (busy, runtime, id) -> busy::keepAlive);
+        assertBusyAndQuiet(askCounts(dir, (busy, runtime, id) -> busy::keepAlive));
     }
 
     @Test
     @Timeout(30)
     void aSignalForOnePeerAsksOnlyThatPeersConnection(@TempDir Path dir) throws Exception {
-        askCounts(dir, (busy, runtime, id) -> {
+        assertBusyAndQuiet(askCounts(dir, (busy, runtime, id) -> {
             DispatchSignal signal = runtime.bt().service(DispatchSignal.class);
             bt.net.Peer peer = connectionWith(runtime, id, busy.socket).getRemotePeer();
             return () -> signal.wakeUp(id, peer);
-        });
+        }));
+    }
+
+    /** A HAVE of a piece the seed holds calls for no answer: that connection is asked as a quiet one. */
+    @Test
+    @Timeout(30)
+    void haveOfAPieceWeHoldLeavesTheConnectionQuiet(@TempDir Path dir) throws Exception {
+        int[] asks = askCounts(dir, (haves, runtime, id) -> () -> haves.sendHave(0));
+        assertTrue(asks[0] <= 40, "the connection sending HAVEs was asked " + asks[0] + " times in 2 s");
+        assertTrue(asks[0] >= 10, "the connection sending HAVEs was asked only " + asks[0] + " times in 2 s");
+    }
+
+    private static void assertBusyAndQuiet(int[] asks) {
+        int b = asks[0];
+        int q = asks[1];
+        // 10-ms passes: up to 200 in 2 s; a quiet connection every 100 ms: about 20
+        assertTrue(b >= 60, "the busy connection was asked only " + b + " times in 2 s");
+        assertTrue(q <= 40, "the quiet connection was asked " + q + " times in 2 s (busy: " + b + ")");
+        assertTrue(q >= 10, "the quiet connection was asked only " + q + " times in 2 s: its timers starve");
     }
 
     /** What keeps a connection busy: called every 5 ms. */
@@ -53,7 +72,8 @@ class QuietConnectionTest {
         Activity start(WireClient busy, SwarmRuntime runtime, TorrentId id) throws Exception;
     }
 
-    private static void askCounts(Path dir, BusyMaker busyMaker) throws Exception {
+    /** How often the suppliers of the busy and of the quiet connection were asked in 2 s. */
+    private static int[] askCounts(Path dir, BusyMaker busyMaker) throws Exception {
         Path source = Segments.randomFile(dir, "seg-5.ts", 100_000, 5);
         try (TestTracker tracker = TestTracker.start();
              SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
@@ -71,12 +91,7 @@ class QuietConnectionTest {
                     activity.run();
                     Thread.sleep(5);
                 }
-                int b = busyAsks.get();
-                int q = quietAsks.get();
-                // 10-ms passes: up to 200 in 2 s; a quiet connection every 100 ms: about 20
-                assertTrue(b >= 60, "the busy connection was asked only " + b + " times in 2 s");
-                assertTrue(q <= 40, "the quiet connection was asked " + q + " times in 2 s (busy: " + b + ")");
-                assertTrue(q >= 10, "the quiet connection was asked only " + q + " times in 2 s: its timers starve");
+                return new int[] {busyAsks.get(), quietAsks.get()};
             }
         }
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class WireClient implements AutoCloseable {
     static final int UNCHOKE = 1;
     static final int INTERESTED = 2;
+    static final int HAVE = 4;
     static final int BITFIELD = 5;
     static final int REQUEST = 6;
     static final int PIECE = 7;
@@ -178,6 +179,11 @@ final class WireClient implements AutoCloseable {
             readMessage(block);
         }
         return block[0];
+    }
+
+    synchronized void sendHave(int piece) throws IOException {
+        out.write(ByteBuffer.allocate(9).putInt(5).put((byte) HAVE).putInt(piece).array());
+        out.flush();
     }
 
     synchronized void keepAlive() throws IOException {
