@@ -8,10 +8,15 @@ import bt.net.ConnectionKey;
 import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionPool;
 import bt.net.PeerConnection;
+import bt.protocol.Have;
+import bt.protocol.Interested;
+import bt.protocol.Message;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +57,64 @@ class QuietConnectionTest {
         int[] asks = askCounts(dir, (haves, runtime, id) -> () -> haves.sendHave(0));
         assertTrue(asks[0] <= 40, "the connection sending HAVEs was asked " + asks[0] + " times in 2 s");
         assertTrue(asks[0] >= 10, "the connection sending HAVEs was asked only " + asks[0] + " times in 2 s");
+    }
+
+    /**
+     * After its suppliers sent a HAVE, a connection is not asked again on the next pass: the next HAVE comes with
+     * its own signal. After a message that may lead to more (here INTERESTED, standing for bt's requests), it is.
+     * A supplier of our own gives one message per signal, signals come every 50 ms, and the asks 2-40 ms after
+     * each message are counted (the next pass comes 10 ms after).
+     */
+    @Test
+    @Timeout(30)
+    void aConnectionThatSentAHaveIsNotAskedAgainOnTheNextPass(@TempDir Path dir) throws Exception {
+        int afterHave = followUpAsks(dir, new Have(0));
+        int afterInterested = followUpAsks(dir, Interested.instance());
+        assertTrue(afterHave <= 8, afterHave + " of 30 HAVEs were followed by another ask within 40 ms");
+        assertTrue(afterInterested >= 22, "only " + afterInterested + " of 30 INTERESTED were followed by another ask "
+                + "within 40 ms");
+    }
+
+    /** How many of 30 messages {@code message}, each given on a signal 50 ms apart, were followed by an ask. */
+    private static int followUpAsks(Path dir, Message message) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-7.ts", 100_000, 7);
+        try (TestTracker tracker = TestTracker.start();
+             SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
+            TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
+            seedRuntime.seed(torrent, source);
+            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+            try (WireClient client = WireClient.connect(seedRuntime, torrent)) {
+                PeerConnection connection = connectionWith(seedRuntime, id, client.socket);
+                AtomicBoolean give = new AtomicBoolean();
+                List<Long> asks = new CopyOnWriteArrayList<>();
+                List<Long> given = new CopyOnWriteArrayList<>();
+                seedRuntime.bt().service(IMessageDispatcher.class).addMessageSupplier(
+                        new ConnectionKey(connection.getRemotePeer(), connection.getRemotePort(), id), () -> {
+                            long now = System.nanoTime();
+                            if (give.compareAndSet(true, false)) {
+                                given.add(now);
+                                return message;
+                            }
+                            asks.add(now);
+                            return null;
+                        });
+                DispatchSignal signal = seedRuntime.bt().service(DispatchSignal.class);
+                Thread.sleep(300); // the connection's first messages (bitfield, unchoke) are sent
+                for (int i = 0; i < 30; i++) {
+                    give.set(true);
+                    signal.wakeUp(id, connection.getRemotePeer());
+                    Thread.sleep(50);
+                }
+                int followed = 0;
+                for (long t : given) {
+                    if (asks.stream().anyMatch(a -> a - t > 2_000_000L && a - t < 40_000_000L)) {
+                        followed++;
+                    }
+                }
+                assertEquals(30, given.size(), "messages given");
+                return followed;
+            }
+        }
     }
 
     private static void assertBusyAndQuiet(int[] asks) {
