@@ -136,7 +136,11 @@ public final class AssignmentRefresh {
         }
         waitingSince.remove(key);
         Long since = idleSince.putIfAbsent(key, now);
-        if (since != null && now - since > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+        if (since == null) {
+            // Nothing pending: bt's request producer may just have found a piece done and claimed the next ones,
+            // which it asks for in its next round, with nothing else to bring the connection up.
+            signal.askOnNextPass(key.getTorrentId(), key.getPeer());
+        } else if (now - since > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
             idleSince.remove(key);
             release(key, state, 0);
         }

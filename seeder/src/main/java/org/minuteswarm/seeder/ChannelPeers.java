@@ -18,8 +18,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A peer source that hands a new torrent the peers this runtime already met on its other torrents. A runtime
@@ -33,6 +35,9 @@ import java.util.concurrent.ConcurrentMap;
 final class ChannelPeers implements PeerSourceFactory {
     static final int MAX_REMEMBERED = 200;
     static final int OFFERS_PER_TORRENT = 3;
+    /** Dials of the origin per download while they fail, {@link #ORIGIN_REDIAL_MILLIS} apart. */
+    static final int ORIGIN_DIALS = 5;
+    static final long ORIGIN_REDIAL_MILLIS = 1000;
 
     /** Insertion order = first seen; the oldest is forgotten beyond MAX_REMEMBERED. Guarded by itself. */
     private final Map<InetSocketAddress, Peer> known = new LinkedHashMap<>(16, 0.75f, true) {
@@ -72,11 +77,33 @@ final class ChannelPeers implements PeerSourceFactory {
         remember(peer);
     }
 
+    /** Whether {@code peer} is the channel's origin, by its listening address. */
+    boolean isOrigin(Peer peer) {
+        Peer o = origin;
+        return o != null && !peer.isPortUnknown() && o.getPort() == peer.getPort()
+                && o.getInetAddress().equals(peer.getInetAddress());
+    }
+
     private void dialOrigin(TorrentId torrentId) {
+        dialOrigin(torrentId, 1);
+    }
+
+    /**
+     * Dials the origin for a download, again up to {@link #ORIGIN_DIALS} times in all while the first dials fail
+     * (a handshake timed out under load, a refusal): the origin dials nobody, so a listener that does not reach
+     * it has no first source of the segment's pieces.
+     */
+    private void dialOrigin(TorrentId torrentId, int attempt) {
         Peer peer = origin;
-        if (peer != null && RunningTorrents.downloading(torrents, torrentId)) {
-            dialer.get().getConnectionAsync(peer, torrentId);
+        if (peer == null || !RunningTorrents.downloading(torrents, torrentId)) {
+            return;
         }
+        dialer.get().getConnectionAsync(peer, torrentId).whenComplete((result, error) -> {
+            if ((error != null || !result.isSuccess()) && attempt < ORIGIN_DIALS) {
+                CompletableFuture.delayedExecutor(ORIGIN_REDIAL_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> dialOrigin(torrentId, attempt + 1));
+            }
+        });
     }
 
     private void remember(Peer peer) {

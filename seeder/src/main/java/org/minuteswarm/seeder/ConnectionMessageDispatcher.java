@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * that pass (other than a HAVE of a piece we hold: nothing to answer), of those a signal named, of those whose
  * suppliers sent something in the last pass that may lead to more (not a HAVE or a block:
  * {@link #mayLeadToMore}), and of every other connection on the first pass {@link #QUIET_PRODUCE_INTERVAL} or
- * more after its last ask, for the timers that run in suppliers (keep-alives, assignment timeouts). Asking every supplier of
- * some twenty connections a hundred times a second was half of a listener's dispatcher CPU. The origin's runtime
+ * more after its last ask, for the timers that run in suppliers (keep-alives, assignment timeouts). Asking
+ * every supplier of some twenty connections a hundred times a second was half of a listener's dispatcher CPU.
+ * The origin's runtime
  * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
  * what the others announce, and the origin is one process, not one per listener.
  *
@@ -283,7 +284,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         Optional<Bitfield> ours = held.computeIfAbsent(torrent, t -> torrents.getDescriptor(t)
                 .map(TorrentDescriptor::getDataDescriptor)
                 .map(DataDescriptor::getBitfield));
-        return ours.isEmpty() || !ours.get().isVerified(((Have) message).getPieceIndex());
+        int piece = ((Have) message).getPieceIndex();
+        // bt's Bitfield throws on a piece it does not have: a peer's HAVE out of range is the consumers' concern
+        return ours.isEmpty() || piece < 0 || piece >= ours.get().getPiecesTotal() || !ours.get().isVerified(piece);
     }
 
     /** Reads every live connection's messages into its consumers. */
@@ -322,7 +325,8 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                     try {
                         consumer.accept(message);
                     } catch (Exception ex) {
-                        LOG.warn("Error in message consumer", ex);
+                        // bt's consumers throw on what a peer may send (a HAVE out of range): one line, no trace
+                        LOG.warn("message {} from peer {} not taken: {}", message, key.getPeer(), rootMessage(ex));
                     }
                 }
             }
@@ -331,8 +335,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     /**
      * Sends what the live connections' suppliers produce, each until it has nothing or gave the maximum: every
-     * connection's if {@code named} is null, else those of connections on which something moved, that a signal
-     * named, or whose suppliers were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
+     * connection's if {@code named} is null, else those of connections that are busy (a message that may call for
+     * an answer came in, or their suppliers sent what may lead to more or gave the maximum), that a signal named,
+     * or whose suppliers were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
      */
     private void produceAll(Map<TorrentId, Boolean> active, List<DispatchSignal.Target> named, long now) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
@@ -382,6 +387,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 }
                 moved += n;
                 more |= n == MAX_MESSAGES_PER_PASS;
+                followUp |= n == MAX_MESSAGES_PER_PASS; // it has more: the next pass comes at once
             }
             h.busy = followUp;
         }
@@ -390,8 +396,9 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     /**
      * Whether, having sent {@code message}, the connection's suppliers may have more on the next pass without a
      * signal or a message in. bt's request producer claims the next pieces in the round that finds a piece done,
-     * and asks for them in the next round; interest and choking follow each other the same way. A HAVE or a block
-     * does not: the next one comes with its own signal (a piece verified, a block read). Asking again after
+     * and asks for them in the next round (when that round sends only a HAVE, {@link AssignmentRefresh} names the
+     * connection for the next pass); interest and choking follow each other the same way. A HAVE or a block does
+     * not: the next one comes with its own signal (a piece verified, a block read). Asking again after
      * those was a third of all asks of a listener's loop (traced, 20 capped listeners), and 85% of them sent
      * nothing.
      */

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for every segment; with everybody dialing everybody, 40 listeners held up to 430 connections each, most of
  * which never carried a block, and the dispatcher's per-connection work took the machine down. A few dials per
  * member connect a swarm, provided they go to different peers: the tracker (seeders first, then leechers from a
- * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted, so
- * a listener can always get through to the origin.
+ * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted, and the
+ * channel's origin ({@link ChannelPeers#isOrigin}) is dialed whatever the count.
  *
  * <p><b>The origin dials nobody</b> ({@link SwarmConfig#originSpreading}): every download dials it as it starts
  * ({@link ChannelPeers#origin}), and listeners of other clients find it through the tracker. Dialing them back
@@ -39,12 +39,14 @@ final class DialFilter implements IConnectionSource {
     private final IPeerConnectionPool pool;
     private final int dialLimit;
     private final boolean dials;
+    private final ChannelPeers channelPeers;
     /** Dials under way per torrent, counted against the limit until they connect or fail. */
     private final RunningTorrents<AtomicInteger> dialing;
 
     @Inject
     DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished, IPeerConnectionPool pool, SwarmConfig config,
-               EventSource events, TorrentRegistry torrents) {
+               EventSource events, TorrentRegistry torrents, ChannelPeers channelPeers) {
+        this.channelPeers = channelPeers;
         this.bt = bt;
         this.finished = finished;
         this.pool = pool;
@@ -71,7 +73,7 @@ final class DialFilter implements IConnectionSource {
         if (useless(peer, torrentId)) {
             return CompletableFuture.completedFuture(noUse());
         }
-        if (dialLimit == 0) {
+        if (dialLimit == 0 || channelPeers.isOrigin(peer)) {
             return bt.getConnectionAsync(peer, torrentId);
         }
         AtomicInteger underWay = dialing.of(torrentId, AtomicInteger::new).orElse(null);

@@ -26,8 +26,9 @@ final class SwarmTrace {
 
     /**
      * What a runtime's message loop did since its last such line: passes; connections whose suppliers it asked, and
-     * of those how many because something moved on them or a signal named them (the rest were due for their
-     * timers); messages read, and how many of them called for no answer; messages sent.
+     * of those how many because they were busy or a signal named them (on a listener, the rest were due for their
+     * timers; the origin asks every connection on every pass); messages read, and how many of them called for no
+     * answer; messages sent.
      */
     static void dispatched(int port, long passes, long asks, long busyAsks, long namedAsks, long in, long quietIn,
                            long out) {

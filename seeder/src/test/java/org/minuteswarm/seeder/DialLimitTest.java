@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With {@link SwarmConfig#maxDialsPerTorrent} set on the leechers, a swarm whose members all learn of each
  * other (the test tracker lists everyone to everyone, every second) is not a full mesh: each leecher dials at
- * most that many peers and the origin, unlimited as the broadcaster's is, dials each leecher once, so a swarm
+ * most that many peers and the seed, unlimited and not spreading, dials each leecher once, so a swarm
  * of eight leechers holds at most 8 x 2 + 8 connections instead of 36. Everyone still completes, which the
  * capped origin makes take seconds, long enough for a full mesh to form if the limit did not hold.
  */
@@ -79,6 +79,7 @@ class DialLimitTest {
             TorrentFile torrent = TorrentFile.make(source, URI.create("http://127.0.0.1:9/announce"));
             SegmentSwarm seeded = origin.seed(torrent, source);
             SegmentSwarm downloading = listener.download(torrent, dir.resolve("download.ts"));
+            TestSwarms.awaitRunning(origin, torrent);
             TestSwarms.awaitRunning(listener, torrent);
             TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
 
@@ -87,6 +88,8 @@ class DialLimitTest {
                     .get(5, TimeUnit.SECONDS);
 
             assertFalse(dial.isSuccess(), "the origin dialed a listener");
+            assertEquals("the origin waits to be dialed", dial.getMessage().orElse(""));
+            Thread.sleep(300); // a dial under way would connect by now
             assertEquals(0, seeded.connectedPeers());
             assertEquals(0, downloading.connectedPeers());
         }

@@ -104,8 +104,8 @@ public final class Broadcaster implements AutoCloseable {
         tracker = TrackerHttpServer.start(trackerConfig, channel, clock);
         tracker.mount("/status", this::serveStatus);
         // The origin spreads distinct pieces across distinct listeners (super-seeding): one copy goes out,
-        // the audience trades the rest. It dials every listener it learns of, since each connection to it is
-        // a first source of the segment; listeners dial a few peers each.
+        // the audience trades the rest. It dials nobody (DialFilter): every listener dials it as a segment
+        // starts, outside its limit of a few dials per segment.
         runtime = SwarmRuntime.start(config.swarm().withOriginSpreading(true).withMaxDialsPerTorrent(0));
         String base = "http://" + hostLiteral(config.host()) + ":" + tracker.port();
         URI announce;
