@@ -19,7 +19,8 @@ import re
 import statistics
 import sys
 
-LINE = re.compile(r"trace (\d+) (start|running|got|verified|sent|cancelled|stuck|announced|connected) (\w+) (\S+)(.*)")
+LINE = re.compile(r"trace (\d+) (start|running|got|verified|sent|cancelled|stuck|announced|connected|loop|connections) "
+                  r"(\S+) (\S+)(.*)")
 
 
 def read_trace(path):
@@ -144,6 +145,13 @@ def main(out_dir):
              100.0 * (1 - received / max(1, len(all_waits) + len(origin_waits)))))
     print("origin release -> listener verified ms: p50 %s p99 %s max %s over %d blocks"
           % (pct(latencies, 50), pct(latencies, 99), max(latencies, default=0), len(latencies)))
+    # the listeners' message loops, from their lines every 5 s (means per line)
+    for kind, keys in (("loop", ("passes", "asks", "busy-asks", "named-asks", "in", "quiet-in", "out")),
+                       ("connections", ("all", "seeding"))):
+        lines = [f for events in listeners.values() for _, k, _, _, f in events if k == kind]
+        if lines:
+            print("listener %s per 5-s line (mean of %d): %s" % (kind, len(lines), " ".join(
+                "%s %.0f" % (key, sum(int(f.get(key, 0)) for f in lines) / len(lines)) for key in keys)))
 
 
 if __name__ == "__main__":

@@ -68,9 +68,8 @@ import org.slf4j.LoggerFactory;
  * {@link #mayLeadToMore}), and of every other connection on the first pass {@link #QUIET_PRODUCE_INTERVAL} or
  * more after its last ask, for the timers that run in suppliers (keep-alives, assignment timeouts). Asking
  * every supplier of some twenty connections a hundred times a second was half of a listener's dispatcher CPU.
- * The origin's runtime
- * ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to one peer follow
- * what the others announce, and the origin is one process, not one per listener.
+ * The origin's runtime ({@link SwarmConfig#originSpreading}) asks every connection on every pass: its offers to
+ * one peer follow what the others announce, and the origin is one process, not one per listener.
  *
  * <p>As in bt, all consumers are called, then all suppliers, on this one thread: {@link PieceDispatch} and
  * {@link PieceOffers} rely on that.

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for every segment; with everybody dialing everybody, 40 listeners held up to 430 connections each, most of
  * which never carried a block, and the dispatcher's per-connection work took the machine down. A few dials per
  * member connect a swarm, provided they go to different peers: the tracker (seeders first, then leechers from a
- * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted, and the
- * channel's origin ({@link ChannelPeers#isOrigin}) is dialed whatever the count.
+ * random slot) and {@link ChannelPeers} hand peers out in random order. Peers that dial us are all accepted,
+ * and the channel's origin ({@link ChannelPeers#isOrigin}) is dialed whatever the count.
  *
  * <p><b>The origin dials nobody</b> ({@link SwarmConfig#originSpreading}): every download dials it as it starts
  * ({@link ChannelPeers#origin}), and listeners of other clients find it through the tracker. Dialing them back
@@ -46,12 +46,12 @@ final class DialFilter implements IConnectionSource {
     @Inject
     DialFilter(bt.net.ConnectionSource bt, FinishedPeers finished, IPeerConnectionPool pool, SwarmConfig config,
                EventSource events, TorrentRegistry torrents, ChannelPeers channelPeers) {
-        this.channelPeers = channelPeers;
         this.bt = bt;
         this.finished = finished;
         this.pool = pool;
         this.dialLimit = config.maxDialsPerTorrent();
         this.dials = !config.originSpreading();
+        this.channelPeers = channelPeers;
         this.dialing = new RunningTorrents<>(events, torrents);
     }
 
@@ -60,7 +60,7 @@ final class DialFilter implements IConnectionSource {
     @SuppressWarnings("deprecation")
     public ConnectionResult getConnection(Peer peer, TorrentId torrentId) {
         if (!dials) {
-            return ConnectionResult.failure("the origin waits to be dialed");
+            return originWaits();
         }
         return useless(peer, torrentId) ? noUse() : bt.getConnection(peer, torrentId);
     }
@@ -68,7 +68,7 @@ final class DialFilter implements IConnectionSource {
     @Override
     public CompletableFuture<ConnectionResult> getConnectionAsync(Peer peer, TorrentId torrentId) {
         if (!dials) {
-            return CompletableFuture.completedFuture(ConnectionResult.failure("the origin waits to be dialed"));
+            return CompletableFuture.completedFuture(originWaits());
         }
         if (useless(peer, torrentId)) {
             return CompletableFuture.completedFuture(noUse());
@@ -100,6 +100,10 @@ final class DialFilter implements IConnectionSource {
 
     private boolean useless(Peer peer, TorrentId torrentId) {
         return finished.contains(torrentId, peer);
+    }
+
+    private static ConnectionResult originWaits() {
+        return ConnectionResult.failure("the origin waits to be dialed");
     }
 
     private static ConnectionResult noUse() {
