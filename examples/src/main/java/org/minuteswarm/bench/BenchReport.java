@@ -69,12 +69,26 @@ final class BenchReport {
                     steady[(steady.length - 1) / 2] * 100, steady[steady.length - 1] * 100);
             o.printf(Locale.ROOT, "  %-22s %d MB p50, %d MB max%n", "peak RSS " + per,
                     RunResult.percentile(rss, 50) / 1_000_000, rss[rss.length - 1] / 1_000_000);
+            if (s.compares() && r.name().equals("minuteswarm")) {
+                o.printf(Locale.ROOT, "  %-22s even agents (this build) %.2f%% p50, odd agents (compared) %.2f%% p50%n",
+                        "steady CPU by build", steadyMedian(r, 0) * 100, steadyMedian(r, 1) * 100);
+            }
         }
         for (String note : r.notes()) {
             o.println("  note: " + note);
         }
         o.flush();
         return text.toString();
+    }
+
+    /** Median steady CPU share of the agents whose index has the given parity. */
+    private static double steadyMedian(RunResult r, int parity) {
+        double[] v = r.listeners().stream().filter(l -> l.index() % 2 == parity)
+                .mapToDouble(RunResult.Listener::steadyCoreShare).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** Writes the CSV files, the chart and the summary text into {@code dir}. */

@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param agentJavaOptions          JVM options of each listener agent process
  * @param python                    the interpreter that imports libtorrent
  * @param joinOver                  the listener agents start one by one, evenly over this span (zero: all at once)
+ * @param compareClasspath          if not empty, the odd-numbered agents run this classpath instead of the bench's own:
+ *                                  two builds compared in one swarm, under the same machine conditions
  */
 record BenchSettings(int listeners, int segments, Duration segmentDuration, long bitsPerSecond,
                      long originUploadBytesPerSecond, long listenerUploadBytesPerSecond, List<Baseline> baselines,
-                     Path out, List<String> agentJavaOptions, String python, Duration joinOver) {
+                     Path out, List<String> agentJavaOptions, String python, Duration joinOver,
+                     String compareClasspath) {
 
     /** What the minuteswarm swarm is compared with. */
     enum Baseline {
@@ -66,6 +69,15 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
         if (joinOver.isNegative() || joinOver.compareTo(Duration.ofSeconds(600)) > 0) {
             throw new IllegalArgumentException("--join-over must be 0..600 seconds");
         }
+        Objects.requireNonNull(compareClasspath, "compareClasspath");
+        if (!compareClasspath.isEmpty() && listeners < 2) {
+            throw new IllegalArgumentException("--compare-classpath needs at least 2 listeners");
+        }
+    }
+
+    /** Whether the odd-numbered agents run {@link #compareClasspath}. */
+    boolean compares() {
+        return !compareClasspath.isEmpty();
     }
 
     /** Time between two agents' starts. */

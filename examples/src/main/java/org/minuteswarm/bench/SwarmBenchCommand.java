@@ -72,6 +72,12 @@ public final class SwarmBenchCommand implements Callable<Integer> {
                     + "0 = all at once, with the broadcast (default: ${DEFAULT-VALUE}).")
     int joinOverSeconds;
 
+    @Option(names = "--compare-classpath", paramLabel = "CP", defaultValue = "",
+            description = "run every odd-numbered agent from this classpath (e.g. another build's minuteswarm.jar) "
+                    + "instead of this one: two builds compared in one swarm, under the same machine conditions; the "
+                    + "table adds each half's steady CPU.")
+    String compareClasspath;
+
     @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
             description = "the interpreter that imports libtorrent (default: ${DEFAULT-VALUE}).")
     String python;
@@ -104,7 +110,7 @@ public final class SwarmBenchCommand implements Callable<Integer> {
         BenchSettings s = new BenchSettings(listeners, segments, Duration.ofSeconds(segmentSeconds), bits,
                 UploadRate.parseBytesPerSecond(originUpload), UploadRate.parseBytesPerSecond(listenerUpload), chosen,
                 out.toAbsolutePath(), Arrays.asList(agentJavaOpts.trim().split("\\s+")), python,
-                Duration.ofSeconds(joinOverSeconds));
+                Duration.ofSeconds(joinOverSeconds), compareClasspath.trim());
         return run(s);
     }
 

@@ -51,7 +51,7 @@ final class SwarmPhase {
                     Thread.sleep(settings.joinInterval().toMillis());
                 }
                 Path agentDir = Files.createDirectories(dir.resolve("agent-" + i));
-                agents.add(AgentProcess.start(i, command(origin, agentDir), agentDir.resolve("agent.log")));
+                agents.add(AgentProcess.start(i, command(origin, agentDir, i), agentDir.resolve("agent.log")));
             }
             Thread poller = new Thread(this::pollLoop, "bench-agent-poller");
             poller.setDaemon(true);
@@ -108,7 +108,8 @@ final class SwarmPhase {
                         "listeners: one 'minuteswarm listen' JVM each (" + String.join(" ", settings.agentJavaOptions())
                                 + "), CPU and peak RSS from /proc per process" + (settings.joinOver().isZero()
                                 ? ", all started with the broadcast"
-                                : ", started one by one over " + settings.joinOver().toSeconds() + " s"),
+                                : ", started one by one over " + settings.joinOver().toSeconds() + " s")
+                                + (settings.compares() ? "; odd-numbered agents from " + settings.compareClasspath() : ""),
                         "continuity = segments played / segments due while measured (agent counters); stalls are "
                                 + "late but played; startup = agent start -> first playable byte",
                         load));
@@ -119,12 +120,12 @@ final class SwarmPhase {
         }
     }
 
-    private List<String> command(LiveOrigin origin, Path agentDir) {
+    private List<String> command(LiveOrigin origin, Path agentDir, int index) {
         List<String> c = new ArrayList<>();
         c.add(ProcessHandle.current().info().command().orElse("java"));
         c.addAll(settings.agentJavaOptions());
         c.add("-cp");
-        c.add(System.getProperty("java.class.path"));
+        c.add(settings.compares() && index % 2 == 1 ? settings.compareClasspath() : System.getProperty("java.class.path"));
         c.add("org.minuteswarm.cli.Minuteswarm");
         c.addAll(List.of("listen", origin.channelUrl().toString(), "--play-port", "0", "--peer-port", "0",
                 "--bind", "127.0.0.1", "--max-upload", Long.toString(settings.listenerUploadBytesPerSecond()),

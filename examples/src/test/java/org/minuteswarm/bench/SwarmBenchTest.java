@@ -17,8 +17,9 @@ import picocli.CommandLine;
 
 /**
  * Keeps {@code minuteswarm bench swarm} working: one run at a small size (3 agent processes joining
- * one per second, 3 segments of 2 s, capped) must finish and write its table, CSV files and chart. Nothing about
- * the figures is asserted: this is a benchmark, not a timed test.
+ * one per second, 3 segments of 2 s, capped, the middle one started from a compared classpath) must finish and
+ * write its table, CSV files and chart. Nothing about the figures is asserted: this is a benchmark, not a timed
+ * test.
  */
 class SwarmBenchTest {
 
@@ -32,15 +33,15 @@ class SwarmBenchTest {
         long started = System.nanoTime();
         int exit = new CommandLine(command).execute("--listeners", "3", "--segments", "3", "--segment-seconds", "2",
                 "--bitrate", "1mbit", "--origin-upload", "1.5mbit", "--listener-upload", "3mbit", "--join-over", "2",
-                "--out", dir.toString());
+                "--compare-classpath", System.getProperty("java.class.path"), "--out", dir.toString());
         String table = out.toString(StandardCharsets.UTF_8);
         System.out.println(table);
         System.out.printf("bench smoke run: %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(0, exit, "bench failed:\n" + err.toString(StandardCharsets.UTF_8));
 
-        assertTrue(table.contains("started one by one over 2 s"), table);
+        assertTrue(table.contains("started one by one over 2 s; odd-numbered agents from "), table);
         for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
-                "startup delay", "CPU per agent", "peak RSS per agent")) {
+                "startup delay", "CPU per agent", "peak RSS per agent", "steady CPU by build")) {
             assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);
         }
         List<String> segments = Files.readAllLines(dir.resolve(BenchReport.SEGMENTS_CSV));
@@ -63,6 +64,20 @@ class SwarmBenchTest {
                 dir.toString());
         assertTrue(exit != 0);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--join-over must be 0..600 seconds"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
+    }
+
+    @Test
+    void aComparisonNeedsTwoListeners(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SwarmBenchCommand command = new SwarmBenchCommand(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        CommandLine cli = new CommandLine(command).setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute("--listeners", "1", "--origin-upload", "1.5mbit", "--compare-classpath", "other.jar",
+                "--out", dir.toString());
+        assertTrue(exit != 0);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--compare-classpath needs at least 2 listeners"),
+                err.toString());
         assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
     }
 }
