@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * the key is the same, the new connection's handlers are added next to the dead one's, and each message is
  * handled twice: every Request is answered with two Pieces. Here the handlers of a key are bound to the
  * {@link PeerConnection} that was in the pool when they were added; they are dropped when bt reports the
- * peer disconnected, or as soon as that connection is closed or is no longer the pool's connection for the
- * key. Handlers added for a key whose pool connection is a different one replace the stale ones.
+ * peer disconnected and that connection is no longer the pool's, or on the first pass after it closed.
+ * Handlers added for a key whose pool connection is a different one replace the stale ones.
  *
  * <p><b>The thread parks instead of spinning.</b> bt's loop starts its next pass at once whenever a message
  * moved, and a supplier gives one message per pass, so a busy runtime scans every connection of every
@@ -90,6 +90,12 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
     /** A connection on which nothing moved has its suppliers asked on the first pass this long after its last ask. */
     static final long QUIET_PRODUCE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long a connection's torrent counts as active (not paused or stopped) after it was last looked up in bt's
+     * registry: looking it up for every connection on every pass (hashing the info-hash twice) was a twentieth of
+     * the loop's CPU (async-profiler, 20 capped listeners). A stopped torrent's connections are closed by bt.
+     */
+    static final long ACTIVE_RECHECK_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often the trace gets a line of what the loop did. */
     private static final long TRACE_INTERVAL = TimeUnit.SECONDS.toNanos(5);
 
@@ -143,6 +149,10 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         boolean busy = true;
         /** When its suppliers were last asked; dispatcher thread only. */
         long askedAt;
+        /** Whether its torrent was active when last looked up, and when that was; dispatcher thread only. */
+        boolean active;
+        long activeCheckedAt;
+        boolean activeChecked;
 
         Handlers(PeerConnection connection, Peer peer) {
             this.connection = connection;
@@ -200,7 +210,17 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     }
 
     private boolean isLive(ConnectionKey key, Handlers h) {
-        return h.connection != null && !h.connection.isClosed() && pool.getConnection(key) == h.connection;
+        return isOpen(h) && pool.getConnection(key) == h.connection;
+    }
+
+    /**
+     * What a pass checks instead of {@link #isLive}: bt's pool takes a connection out only to close it, and the
+     * handlers of a key whose connection was replaced are replaced with it ({@link #handlersOf}), so an open
+     * connection is the pool's. Looking the key up in the pool for every connection on every pass was a
+     * twenty-fifth of the loop's CPU.
+     */
+    private static boolean isOpen(Handlers h) {
+        return h.connection != null && !h.connection.isClosed();
     }
 
     /** Number of connections with handlers; for tests. */
@@ -210,16 +230,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
 
     private void run() {
         long idleWait = FIRST_IDLE_WAIT;
-        Map<TorrentId, Boolean> active = new HashMap<>();
         while (!shutdown) {
             long passStart = System.nanoTime();
             List<DispatchSignal.Target> named = signal.clear();
-            active.clear();
             moved = 0;
             more = false;
             try {
-                consumeAll(active);
-                produceAll(active, askAllEveryPass ? null : named, passStart);
+                consumeAll(passStart);
+                produceAll(askAllEveryPass ? null : named, passStart);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
             }
@@ -267,8 +285,14 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         return false;
     }
 
-    private boolean isActive(TorrentId id, Map<TorrentId, Boolean> active) {
-        return active.computeIfAbsent(id, torrents::isSupportedAndActive);
+    /** Whether the connection's torrent is active, as bt's registry said at most {@link #ACTIVE_RECHECK_INTERVAL} ago. */
+    private boolean isActive(ConnectionKey key, Handlers h, long now) {
+        if (!h.activeChecked || now - h.activeCheckedAt >= ACTIVE_RECHECK_INTERVAL) {
+            h.active = torrents.isSupportedAndActive(key.getTorrentId());
+            h.activeCheckedAt = now;
+            h.activeChecked = true;
+        }
+        return h.active;
     }
 
     /**
@@ -289,16 +313,16 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     }
 
     /** Reads every live connection's messages into its consumers. */
-    private void consumeAll(Map<TorrentId, Boolean> active) {
+    private void consumeAll(long now) {
         Map<TorrentId, Optional<Bitfield>> held = new HashMap<>();
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
-            if (!isLive(key, h)) {
+            if (!isOpen(h)) {
                 handlers.remove(key, h);
                 continue;
             }
-            if (h.consumers.isEmpty() || !isActive(key.getTorrentId(), active)) {
+            if (h.consumers.isEmpty() || !isActive(key, h, now)) {
                 continue;
             }
             for (;;) {
@@ -338,7 +362,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
      * an answer came in, or their suppliers sent what may lead to more or gave the maximum), that a signal named,
      * or whose suppliers were last asked {@link #QUIET_PRODUCE_INTERVAL} ago or more.
      */
-    private void produceAll(Map<TorrentId, Boolean> active, List<DispatchSignal.Target> named, long now) {
+    private void produceAll(List<DispatchSignal.Target> named, long now) {
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
             Handlers h = e.getValue();
@@ -351,7 +375,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
             if (named != null && !h.busy && !due && !wasNamed) {
                 continue;
             }
-            if (!isActive(key.getTorrentId(), active)) {
+            if (!isActive(key, h, now)) {
                 continue;
             }
             h.askedAt = now;
