@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * after a pass that moved messages, else from {@link #FIRST_IDLE_WAIT} doubling up to the configured max
  * message processing interval (bt's idle back-off, 100 ms by default), cut short by {@link DispatchSignal}
  * when something queued a message to send (a block read for a peer, a verified piece's HAVE, a new
- * connection). Passes are at least {@link #MIN_PASS_INTERVAL} apart. Incoming data does not wake the
- * thread (see {@link DispatchSignal} for the measurement): as with bt's loop, it waits for the next pass.
+ * connection), and in an idle wait by data coming in ({@link DispatchSignal#dataArrived}). Passes are at least
+ * {@link #MIN_PASS_INTERVAL} apart. A busy thread is not woken by incoming data (see {@link DispatchSignal} for
+ * the measurement): as with bt's loop, the data waits for the next pass.
  * Passes every 10 ms rather than 2 ms took an agent in the 12-listener benchmark from 11-13% of a core to
  * 7.6%, with the same distribution times; 25-ms passes saved more CPU but lost distribution time.
  *
@@ -251,7 +252,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 idleWait = FIRST_IDLE_WAIT;
                 signal.await(BUSY_WAIT);
             } else {
-                signal.await(idleWait);
+                signal.awaitIdle(idleWait); // data from a peer ends it
                 idleWait = Math.min(idleWait * 2, maxIdleWait);
             }
             // Signals come in bursts (a block read per request): take them together.
