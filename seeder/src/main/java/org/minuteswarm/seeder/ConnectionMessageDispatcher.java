@@ -252,7 +252,11 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 idleWait = FIRST_IDLE_WAIT;
                 signal.await(BUSY_WAIT);
             } else {
-                signal.awaitIdle(idleWait); // data from a peer ends it
+                if (askAllEveryPass) {
+                    signal.await(idleWait); // the origin: a pass asks every connection, too dear to run per read
+                } else {
+                    signal.awaitIdle(idleWait); // data from a peer ends it
+                }
                 idleWait = Math.min(idleWait * 2, maxIdleWait);
             }
             // Signals come in bursts (a block read per request): take them together.

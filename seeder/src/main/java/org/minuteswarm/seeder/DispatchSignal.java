@@ -22,7 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * dispatcher CPU than bt's own loop, and a busy dispatcher's paced passes pick the data up within 10 ms anyway.
  * An idle one backs off to bt's max message processing interval (100 ms), and data that waited for it held up
  * every hop that starts a segment's swarm or ends it: traced with two capped listeners, the origin's first blocks
- * were taken in 40-80 ms after they left the origin, a listener's blocks to the other in about 13 ms.
+ * were taken in 40-80 ms after they left the origin, a listener's blocks to the other in about 13 ms. Not the
+ * origin's dispatcher: its passes ask every connection of every listener, and woken by every HAVE between
+ * segments it took so much of a 2-core machine that 40 joining listeners needed two minutes to all play (one run;
+ * 40 s without).
  *
  * <p>No wake-up is lost: a caller makes its work visible, then names its target, then unparks; the dispatcher
  * {@link #clear clears} the flag and takes the targets before a pass, and parks only if nobody set it since; an
