@@ -1,5 +1,6 @@
 package org.minuteswarm.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -7,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.minuteswarm.channel.ManifestException;
 
 /**
@@ -125,7 +128,8 @@ final class SwarmPhase {
         c.add(ProcessHandle.current().info().command().orElse("java"));
         c.addAll(settings.agentJavaOptions());
         c.add("-cp");
-        c.add(settings.compares() && index % 2 == 1 ? settings.compareClasspath() : System.getProperty("java.class.path"));
+        c.add(absolute(settings.compares() && index % 2 == 1 ? settings.compareClasspath()
+                : System.getProperty("java.class.path")));
         c.add("org.minuteswarm.cli.Minuteswarm");
         c.addAll(List.of("listen", origin.channelUrl().toString(), "--play-port", "0", "--peer-port", "0",
                 "--bind", "127.0.0.1", "--max-upload", Long.toString(settings.listenerUploadBytesPerSecond()),
@@ -133,7 +137,17 @@ final class SwarmPhase {
         return c;
     }
 
-    /** Per agent: the counters that are differenced over the measurement. */
+    /**
+     * The classpath with each entry made absolute: an agent runs in its own directory, so {@code java -jar
+     * examples/target/minuteswarm.jar bench swarm} would start agents that cannot find their main class.
+     */
+    static String absolute(String classpath) {
+        return Arrays.stream(classpath.split(File.pathSeparator))
+                .map(entry -> entry.isEmpty() ? entry : Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+        /** Per agent: the counters that are differenced over the measurement. */
     private record Counters(long downloaded, long played, long skipped, long stall, long cpuMillis) {
     }
 

@@ -80,4 +80,12 @@ class SwarmBenchTest {
                 err.toString());
         assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
     }
+
+    @Test
+    void agentsGetAnAbsoluteClasspath() {
+        // agents run in their own directories: `java -jar examples/target/minuteswarm.jar bench swarm` must work
+        String cp = SwarmPhase.absolute("examples/target/minuteswarm.jar" + java.io.File.pathSeparator + "/opt/x.jar");
+        assertEquals(Path.of("examples/target/minuteswarm.jar").toAbsolutePath() + java.io.File.pathSeparator
+                + "/opt/x.jar", cp);
+    }
 }
