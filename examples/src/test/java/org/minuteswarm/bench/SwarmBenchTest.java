@@ -56,28 +56,28 @@ class SwarmBenchTest {
 
     @Test
     void aJoinSpanOutOfRangeIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        SwarmBenchCommand command = new SwarmBenchCommand(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        CommandLine cli = new CommandLine(command).setErr(new java.io.PrintWriter(err, true));
-        int exit = cli.execute("--listeners", "3", "--origin-upload", "1.5mbit", "--join-over", "-1", "--out",
-                dir.toString());
-        assertTrue(exit != 0);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--join-over must be 0..600 seconds"), err.toString());
-        assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
+        assertRefused(dir, "--join-over must be 0..600 seconds", "--listeners", "3", "--origin-upload", "1.5mbit",
+                "--join-over", "-1");
     }
 
     @Test
     void aComparisonNeedsTwoListeners(@TempDir Path dir) {
+        assertRefused(dir, "--compare-classpath needs at least 2 listeners", "--listeners", "1", "--origin-upload",
+                "1.5mbit", "--compare-classpath", "other.jar");
+    }
+
+    /** The command line is refused with {@code message}, and nothing is started. */
+    private static void assertRefused(Path dir, String message, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         SwarmBenchCommand command = new SwarmBenchCommand(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         CommandLine cli = new CommandLine(command).setErr(new java.io.PrintWriter(err, true));
-        int exit = cli.execute("--listeners", "1", "--origin-upload", "1.5mbit", "--compare-classpath", "other.jar",
-                "--out", dir.toString());
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--out";
+        all[args.length + 1] = dir.toString();
+        int exit = cli.execute(all);
         assertTrue(exit != 0);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--compare-classpath needs at least 2 listeners"),
-                err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(message), err.toString());
         assertTrue(!Files.exists(dir.resolve("work")), "nothing was started");
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bt.net.pipeline.ChannelHandlerContext;
 import bt.net.pipeline.ChannelPipeline;
 import bt.runtime.Config;
-import bt.service.LifecycleBinding;
 import bt.service.RuntimeLifecycleBinder;
 import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
 import java.io.IOException;
@@ -113,36 +112,11 @@ class QueuedDataReceiverTest {
     }
 
     /** Counts reads; {@code drains} says whether a read empties the channel (false: inbound buffer full). */
-    private record Context(AtomicInteger reads, boolean drains) implements ChannelHandlerContext {
+    private record Context(AtomicInteger reads, boolean drains) implements Reads {
         @Override
         public boolean readFromChannel() {
             reads.incrementAndGet();
             return drains;
-        }
-
-        @Override
-        public ChannelPipeline pipeline() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void fireChannelRegistered() {
-        }
-
-        @Override
-        public void fireChannelUnregistered() {
-        }
-
-        @Override
-        public void fireChannelActive() {
-        }
-
-        @Override
-        public void fireChannelInactive() {
-        }
-
-        @Override
-        public void fireDataReceived() {
         }
     }
 
@@ -224,7 +198,7 @@ class QueuedDataReceiverTest {
     }
 
     /** Reads and drops whatever the channel has. */
-    private record Reading(SocketChannel channel) implements ChannelHandlerContext {
+    private record Reading(SocketChannel channel) implements Reads {
         @Override
         public boolean readFromChannel() {
             try {
@@ -237,30 +211,33 @@ class QueuedDataReceiverTest {
                 throw new UncheckedIOException(e);
             }
         }
+    }
 
+    /** A channel context that only reads: no pipeline, events ignored. */
+    private interface Reads extends ChannelHandlerContext {
         @Override
-        public ChannelPipeline pipeline() {
+        default ChannelPipeline pipeline() {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void fireChannelRegistered() {
+        default void fireChannelRegistered() {
         }
 
         @Override
-        public void fireChannelUnregistered() {
+        default void fireChannelUnregistered() {
         }
 
         @Override
-        public void fireChannelActive() {
+        default void fireChannelActive() {
         }
 
         @Override
-        public void fireChannelInactive() {
+        default void fireChannelInactive() {
         }
 
         @Override
-        public void fireDataReceived() {
+        default void fireDataReceived() {
         }
     }
 }
