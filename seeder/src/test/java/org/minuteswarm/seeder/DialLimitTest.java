@@ -10,6 +10,7 @@ import bt.net.ConnectionResult;
 import bt.net.IConnectionSource;
 import bt.net.InetPeer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,55 @@ class DialLimitTest {
             Thread.sleep(300); // a dial under way would connect by now
             assertEquals(0, seeded.connectedPeers());
             assertEquals(0, downloading.connectedPeers());
+        }
+    }
+
+    /**
+     * The channel's origin is dialed whatever the count ({@link DialFilter}): it dials nobody, so a listener that
+     * left it out for having enough peers would go without the segment's first source. Here the listener's
+     * {@link #DIALS} connections are taken by plain clients that dialed it and hold no piece, and the tracker is
+     * unreachable. A dial of the origin's address is refused while it is just another peer; once the listener
+     * is told it is the channel's origin, bt dials it from {@link ChannelPeers} at its next peer poll (about a
+     * second) and the download completes from it.
+     */
+    @Test
+    @Timeout(30)
+    void aListenerWithItsDialsUsedUpStillDialsTheOrigin(@TempDir Path dir) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-7.ts", 256 * 1024, 7);
+        try (SwarmRuntime origin = SwarmRuntime.start(SwarmConfig.loopback().withOriginSpreading(true));
+             SwarmRuntime listener = SwarmRuntime.start(SwarmConfig.loopback().withMaxDialsPerTorrent(DIALS))) {
+            TorrentFile torrent = TorrentFile.make(source, URI.create("http://127.0.0.1:9/announce"));
+            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+            origin.seed(torrent, source);
+            SegmentSwarm download = listener.download(torrent, dir.resolve("download.ts"));
+            TestSwarms.awaitRunning(origin, torrent);
+            List<WireClient> others = new ArrayList<>();
+            try {
+                for (int i = 0; i < DIALS; i++) {
+                    others.add(WireClient.connect(listener, torrent));
+                }
+                TestSwarms.awaitTrue(() -> download.connectedPeers() >= DIALS, 2_000);
+                assertEquals(DIALS, download.connectedPeers(), "the plain clients' connections to the listener");
+
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), origin.peerPort());
+                ConnectionResult dial = listener.bt().service(IConnectionSource.class)
+                        .getConnectionAsync(InetPeer.build(address.getAddress(), address.getPort()), id)
+                        .get(5, TimeUnit.SECONDS);
+                assertFalse(dial.isSuccess(), "the listener dialed a peer beyond its limit");
+                assertEquals("enough peers for this torrent", dial.getMessage().orElse(""),
+                        "why the listener refused to dial the origin's address before it was named the origin");
+
+                listener.channelOrigin(address);
+                TestSwarms.awaitTrue(() -> download.completion().isDone(), 5_000);
+                assertTrue(download.completion().isDone(),
+                        "the download did not complete within 5 s: the listener did not dial the origin");
+                assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(download.file()),
+                        "the listener's copy differs from the origin's");
+            } finally {
+                for (WireClient client : others) {
+                    client.close();
+                }
+            }
         }
     }
 }
