@@ -91,12 +91,6 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     static final long FIRST_IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(10);
     /** A connection on which nothing moved has its suppliers asked on the first pass this long after its last ask. */
     static final long QUIET_PRODUCE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
-    /**
-     * How long a connection's torrent counts as active (not paused or stopped) after it was last looked up in bt's
-     * registry: looking it up for every connection on every pass (hashing the info-hash twice) was a twentieth of
-     * the loop's CPU (async-profiler, 20 capped listeners). A stopped torrent's connections are closed by bt.
-     */
-    static final long ACTIVE_RECHECK_INTERVAL = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often the trace gets a line of what the loop did. */
     private static final long TRACE_INTERVAL = TimeUnit.SECONDS.toNanos(5);
 
@@ -104,7 +98,11 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     private final TorrentRegistry torrents;
     private final DispatchSignal signal;
     private final long maxIdleWait;
-    /** Whether every pass asks every connection's suppliers (the origin's runtime). */
+    /**
+     * Whether every pass asks every connection's suppliers (the origin's runtime). Such a pass is too dear to run for
+     * every read, so data coming in does not end this loop's idle waits ({@link DispatchSignal#awaitIdle}): woken by
+     * every HAVE between segments, the origin slowed a 40-listener audience's start to two minutes (one run).
+     */
     private final boolean askAllEveryPass;
     private final ConcurrentMap<ConnectionKey, Handlers> handlers = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -150,10 +148,12 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         boolean busy = true;
         /** When its suppliers were last asked; dispatcher thread only. */
         long askedAt;
-        /** Whether its torrent was active when last looked up, and when that was; dispatcher thread only. */
-        boolean active;
-        long activeCheckedAt;
-        boolean activeChecked;
+        /**
+         * Its torrent's descriptor, once bt's registry has one; dispatcher thread only. Reading its activity is one
+         * volatile read, where asking the registry for every connection on every pass (hashing the info-hash twice)
+         * was a twentieth of the loop's CPU (async-profiler, 20 capped listeners).
+         */
+        TorrentDescriptor descriptor;
 
         Handlers(PeerConnection connection, Peer peer) {
             this.connection = connection;
@@ -237,7 +237,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
             moved = 0;
             more = false;
             try {
-                consumeAll(passStart);
+                consumeAll();
                 produceAll(askAllEveryPass ? null : named, passStart);
             } catch (RuntimeException e) {
                 LOG.error("message dispatcher pass failed", e);
@@ -253,7 +253,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 signal.await(BUSY_WAIT);
             } else {
                 if (askAllEveryPass) {
-                    signal.await(idleWait); // the origin: a pass asks every connection, too dear to run per read
+                    signal.await(idleWait);
                 } else {
                     signal.awaitIdle(idleWait); // data from a peer ends it
                 }
@@ -290,14 +290,20 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
         return false;
     }
 
-    /** Whether the connection's torrent is active, as bt's registry said at most {@link #ACTIVE_RECHECK_INTERVAL} ago. */
-    private boolean isActive(ConnectionKey key, Handlers h, long now) {
-        if (!h.activeChecked || now - h.activeCheckedAt >= ACTIVE_RECHECK_INTERVAL) {
-            h.active = torrents.isSupportedAndActive(key.getTorrentId());
-            h.activeCheckedAt = now;
-            h.activeChecked = true;
+    /**
+     * Whether the connection's torrent is active (started, not stopped). Read on every pass: bt 1.10 does not close a
+     * stopped torrent's connections (it stops reading them; its cleaner closes them later), and a retired segment's
+     * consumers and suppliers must not run while its storage closes.
+     */
+    private boolean isActive(ConnectionKey key, Handlers h) {
+        if (h.descriptor == null) {
+            Optional<TorrentDescriptor> descriptor = torrents.getDescriptor(key.getTorrentId());
+            if (descriptor.isEmpty()) {
+                return torrents.isSupportedAndActive(key.getTorrentId());
+            }
+            h.descriptor = descriptor.get();
         }
-        return h.active;
+        return h.descriptor.isActive();
     }
 
     /**
@@ -318,7 +324,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
     }
 
     /** Reads every live connection's messages into its consumers. */
-    private void consumeAll(long now) {
+    private void consumeAll() {
         Map<TorrentId, Optional<Bitfield>> held = new HashMap<>();
         for (Map.Entry<ConnectionKey, Handlers> e : handlers.entrySet()) {
             ConnectionKey key = e.getKey();
@@ -327,7 +333,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
                 handlers.remove(key, h);
                 continue;
             }
-            if (h.consumers.isEmpty() || !isActive(key, h, now)) {
+            if (h.consumers.isEmpty() || !isActive(key, h)) {
                 continue;
             }
             for (;;) {
@@ -380,7 +386,7 @@ final class ConnectionMessageDispatcher implements IMessageDispatcher {
             if (named != null && !h.busy && !due && !wasNamed) {
                 continue;
             }
-            if (!isActive(key, h, now)) {
+            if (!isActive(key, h)) {
                 continue;
             }
             h.askedAt = now;

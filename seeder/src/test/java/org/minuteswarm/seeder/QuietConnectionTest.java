@@ -1,6 +1,7 @@
 package org.minuteswarm.seeder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bt.metainfo.TorrentId;
@@ -164,6 +165,38 @@ class QuietConnectionTest {
                     running.set(false);
                     haves.join(1000);
                 }
+            }
+        }
+    }
+
+    /**
+     * Once a torrent is stopped, no pass asks the suppliers of its connections, though bt 1.10 leaves them open (it
+     * only stops reading them) and a signal names them. A retired segment's storage closes as it stops.
+     */
+    @Test
+    @Timeout(30)
+    void aStoppedTorrentsConnectionIsNoLongerAsked(@TempDir Path dir) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-9.ts", 100_000, 9);
+        try (TestTracker tracker = TestTracker.start();
+             SwarmRuntime seedRuntime = SwarmRuntime.start(SwarmConfig.loopback())) {
+            TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
+            SegmentSwarm seed = seedRuntime.seed(torrent, source);
+            TorrentId id = TorrentId.fromBytes(torrent.infoHash().bytes());
+            try (WireClient client = WireClient.connect(seedRuntime, torrent)) {
+                PeerConnection connection = connectionWith(seedRuntime, id, client.socket);
+                AtomicInteger asks = countAsks(seedRuntime, id, client.socket);
+                DispatchSignal signal = seedRuntime.bt().service(DispatchSignal.class);
+                Thread.sleep(200);
+                assertTrue(asks.get() > 0, "the connection was never asked while the torrent ran");
+                seed.stop();
+                Thread.sleep(15); // a pass that began before the stop may still ask
+                asks.set(0);
+                for (int i = 0; i < 40; i++) {
+                    signal.wakeUp(id, connection.getRemotePeer());
+                    Thread.sleep(5);
+                }
+                assertFalse(connection.isClosed(), "the connection closed: nothing left to show");
+                assertEquals(0, asks.get(), "a stopped torrent's connection was asked");
             }
         }
     }
