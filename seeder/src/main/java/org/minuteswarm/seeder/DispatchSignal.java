@@ -70,6 +70,11 @@ final class DispatchSignal {
 
     private void wakeUp(Target target) {
         targets.add(target);
+        unparkOnce();
+    }
+
+    /** Unparks the dispatcher unless a wake-up already came since its last {@link #clear}. */
+    private void unparkOnce() {
         if (!pending.get() && pending.compareAndSet(false, true)) {
             Thread t = waiter;
             if (t != null) {
@@ -84,11 +89,8 @@ final class DispatchSignal {
      */
     void dataArrived() {
         dataIn = true;
-        if (idle && !pending.get() && pending.compareAndSet(false, true)) {
-            Thread t = waiter;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+        if (idle) {
+            unparkOnce();
         }
     }
 
