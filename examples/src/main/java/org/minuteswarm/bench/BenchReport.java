@@ -71,7 +71,7 @@ final class BenchReport {
                     RunResult.percentile(rss, 50) / 1_000_000, rss[rss.length - 1] / 1_000_000);
             if (s.compares() && r.name().equals("minuteswarm")) {
                 o.printf(Locale.ROOT, "  %-22s even agents (this build) %.2f%% p50, odd agents (compared) %.2f%% p50%n",
-                        "steady CPU by build", steadyMedian(r, 0) * 100, steadyMedian(r, 1) * 100);
+                        "steady CPU by half", steadyMedian(r, 0) * 100, steadyMedian(r, 1) * 100);
             }
         }
         for (String note : r.notes()) {

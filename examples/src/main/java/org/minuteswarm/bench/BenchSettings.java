@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param joinOver                  the listener agents start one by one, evenly over this span (zero: all at once)
  * @param compareClasspath          if not empty, the odd-numbered agents run this classpath instead of the bench's own:
  *                                  two builds compared in one swarm, under the same machine conditions
+ * @param compareJavaOptions        if not empty, the odd-numbered agents run with these JVM options instead of
+ *                                  {@code agentJavaOptions}: two JVM settings compared the same way
  */
 record BenchSettings(int listeners, int segments, Duration segmentDuration, long bitsPerSecond,
                      long originUploadBytesPerSecond, long listenerUploadBytesPerSecond, List<Baseline> baselines,
                      Path out, List<String> agentJavaOptions, String python, Duration joinOver,
-                     String compareClasspath) {
+                     String compareClasspath, List<String> compareJavaOptions) {
 
     /** What the minuteswarm swarm is compared with. */
     enum Baseline {
@@ -70,14 +72,35 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
             throw new IllegalArgumentException("--join-over must be 0..600 seconds");
         }
         Objects.requireNonNull(compareClasspath, "compareClasspath");
+        compareJavaOptions = List.copyOf(compareJavaOptions);
         if (!compareClasspath.isEmpty() && listeners < 2) {
             throw new IllegalArgumentException("--compare-classpath needs at least 2 listeners");
         }
+        if (!compareJavaOptions.isEmpty() && listeners < 2) {
+            throw new IllegalArgumentException("--compare-agent-java-opts needs at least 2 listeners");
+        }
     }
 
-    /** Whether the odd-numbered agents run {@link #compareClasspath}. */
+    /** Whether the odd-numbered agents run another build ({@link #compareClasspath}) or other JVM options. */
     boolean compares() {
-        return !compareClasspath.isEmpty();
+        return !compareClasspath.isEmpty() || !compareJavaOptions.isEmpty();
+    }
+
+    /** The JVM options of agent {@code index}. */
+    List<String> javaOptionsOf(int index) {
+        return index % 2 == 1 && !compareJavaOptions.isEmpty() ? compareJavaOptions : agentJavaOptions;
+    }
+
+    /** What the odd-numbered agents run differently, for the table; empty if nothing. */
+    String comparedWith() {
+        List<String> what = new java.util.ArrayList<>();
+        if (!compareClasspath.isEmpty()) {
+            what.add("classpath " + compareClasspath);
+        }
+        if (!compareJavaOptions.isEmpty()) {
+            what.add("JVM options " + String.join(" ", compareJavaOptions));
+        }
+        return String.join(", ", what);
     }
 
     /** Time between two agents' starts. */

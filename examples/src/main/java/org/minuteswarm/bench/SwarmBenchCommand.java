@@ -78,6 +78,11 @@ public final class SwarmBenchCommand implements Callable<Integer> {
                     + "table adds each half's steady CPU.")
     String compareClasspath;
 
+    @Option(names = "--compare-agent-java-opts", paramLabel = "OPTS", defaultValue = "",
+            description = "run every odd-numbered agent with these JVM options instead of --agent-java-opts: two JVM "
+                    + "settings compared in one swarm; the table adds each half's steady CPU.")
+    String compareAgentJavaOpts;
+
     @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
             description = "the interpreter that imports libtorrent (default: ${DEFAULT-VALUE}).")
     String python;
@@ -109,9 +114,14 @@ public final class SwarmBenchCommand implements Callable<Integer> {
         long bits = UploadRate.parseBytesPerSecond(bitrate) * 8;
         BenchSettings s = new BenchSettings(listeners, segments, Duration.ofSeconds(segmentSeconds), bits,
                 UploadRate.parseBytesPerSecond(originUpload), UploadRate.parseBytesPerSecond(listenerUpload), chosen,
-                out.toAbsolutePath(), Arrays.asList(agentJavaOpts.trim().split("\\s+")), python,
-                Duration.ofSeconds(joinOverSeconds), compareClasspath.trim());
+                out.toAbsolutePath(), options(agentJavaOpts), python,
+                Duration.ofSeconds(joinOverSeconds), compareClasspath.trim(), options(compareAgentJavaOpts));
         return run(s);
+    }
+
+    /** JVM options as given on the command line, split at white space. */
+    private static List<String> options(String opts) {
+        return opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
     }
 
     int run(BenchSettings s) throws Exception {

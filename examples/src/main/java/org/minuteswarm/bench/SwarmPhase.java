@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.minuteswarm.channel.ManifestException;
@@ -46,7 +47,9 @@ final class SwarmPhase {
 
     RunResult run() throws IOException, ManifestException, InterruptedException, TimeoutException {
         Duration d = settings.segmentDuration();
-        try (LiveOrigin origin = LiveOrigin.start(settings, dir.resolve("origin"))) {
+        try (LiveOrigin origin = LiveOrigin.start(settings, dir.resolve("origin"));
+             UploadRateSampler originRate = UploadRateSampler.start(origin::uploadedBytes)) {
+            long started = originRate.now();
             progress.println("bench: minuteswarm: broadcaster at " + origin.channelUrl() + "; starting "
                     + settings.listeners() + " agent processes");
             for (int i = 0; i < settings.listeners(); i++) {
@@ -66,6 +69,7 @@ final class SwarmPhase {
                 long joined = origin.awaitNewer(origin.latest(), d.multipliedBy(3).plusSeconds(10));
                 long first = origin.awaitNewer(joined, d.multipliedBy(3).plusSeconds(10));
                 long t0 = System.currentTimeMillis();
+                long measuredFrom = originRate.now();
                 MachineLoad machine = MachineLoad.sample();
                 long ownStart = ownCpuMillis();
                 long originStart = origin.uploadedBytes();
@@ -82,6 +86,7 @@ final class SwarmPhase {
                 awaitHeld(last, System.currentTimeMillis() + d.multipliedBy(2).plusSeconds(5).toMillis());
                 pollAll();
                 long t1 = System.currentTimeMillis();
+                long measuredTo = originRate.now();
                 String load = MachineLoad.describe(machine, ownCpuMillis() - ownStart);
                 long originBytes = origin.uploadedBytes() - originStart;
                 List<Counters> end = counters();
@@ -112,10 +117,10 @@ final class SwarmPhase {
                                 + "), CPU and peak RSS from /proc per process" + (settings.joinOver().isZero()
                                 ? ", all started with the broadcast"
                                 : ", started one by one over " + settings.joinOver().toSeconds() + " s")
-                                + (settings.compares() ? "; odd-numbered agents from " + settings.compareClasspath() : ""),
+                                + (settings.compares() ? "; odd-numbered agents with " + settings.comparedWith() : ""),
                         "continuity = segments played / segments due while measured (agent counters); stalls are "
                                 + "late but played; startup = agent start -> first playable byte",
-                        load));
+                        load, originPeak(originRate, started, measuredFrom, measuredTo)));
             } finally {
                 polling = false;
                 stopAgents();
@@ -123,12 +128,20 @@ final class SwarmPhase {
         }
     }
 
+    /** The origin's busiest 5 s, joining and measured, against its cap: does the cap hold under load? */
+    private String originPeak(UploadRateSampler rate, long started, long measuredFrom, long measuredTo) {
+        return "origin upload, highest 5-s average: " + Rates.bytes((long) rate.peakBytesPerSecond(5, TimeUnit.SECONDS,
+                started, measuredFrom)) + " while the agents joined, " + Rates.bytes((long) rate.peakBytesPerSecond(5,
+                TimeUnit.SECONDS, measuredFrom, measuredTo)) + " while measured (cap "
+                + Rates.bytes(settings.originUploadBytesPerSecond()) + ")";
+    }
+
     private List<String> command(LiveOrigin origin, Path agentDir, int index) {
         List<String> c = new ArrayList<>();
         c.add(ProcessHandle.current().info().command().orElse("java"));
-        c.addAll(settings.agentJavaOptions());
+        c.addAll(settings.javaOptionsOf(index));
         c.add("-cp");
-        c.add(absolute(settings.compares() && index % 2 == 1 ? settings.compareClasspath()
+        c.add(absolute(!settings.compareClasspath().isEmpty() && index % 2 == 1 ? settings.compareClasspath()
                 : System.getProperty("java.class.path")));
         c.add("org.minuteswarm.cli.Minuteswarm");
         c.addAll(List.of("listen", origin.channelUrl().toString(), "--play-port", "0", "--peer-port", "0",

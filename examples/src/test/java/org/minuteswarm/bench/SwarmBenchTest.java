@@ -33,15 +33,18 @@ class SwarmBenchTest {
         long started = System.nanoTime();
         int exit = new CommandLine(command).execute("--listeners", "3", "--segments", "3", "--segment-seconds", "2",
                 "--bitrate", "1mbit", "--origin-upload", "1.5mbit", "--listener-upload", "3mbit", "--join-over", "2",
-                "--compare-classpath", System.getProperty("java.class.path"), "--out", dir.toString());
+                "--compare-classpath", System.getProperty("java.class.path"), "--compare-agent-java-opts",
+                SwarmBenchCommand.LISTEN_JAVA_OPTS + " -Xss1m", "--out", dir.toString());
         String table = out.toString(StandardCharsets.UTF_8);
         System.out.println(table);
         System.out.printf("bench smoke run: %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(0, exit, "bench failed:\n" + err.toString(StandardCharsets.UTF_8));
 
-        assertTrue(table.contains("started one by one over 2 s; odd-numbered agents from "), table);
+        assertTrue(table.contains("started one by one over 2 s; odd-numbered agents with classpath "), table);
+        assertTrue(table.contains(", JVM options " + SwarmBenchCommand.LISTEN_JAVA_OPTS + " -Xss1m"), table);
+        assertTrue(table.contains("origin upload, highest 5-s average: "), table);
         for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
-                "startup delay", "CPU per agent", "peak RSS per agent", "steady CPU by build")) {
+                "startup delay", "CPU per agent", "peak RSS per agent", "steady CPU by half")) {
             assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);
         }
         List<String> segments = Files.readAllLines(dir.resolve(BenchReport.SEGMENTS_CSV));
@@ -64,6 +67,12 @@ class SwarmBenchTest {
     void aComparisonNeedsTwoListeners(@TempDir Path dir) {
         assertRefused(dir, "--compare-classpath needs at least 2 listeners", "--listeners", "1", "--origin-upload",
                 "1.5mbit", "--compare-classpath", "other.jar");
+    }
+
+    @Test
+    void aJvmOptionsComparisonNeedsTwoListeners(@TempDir Path dir) {
+        assertRefused(dir, "--compare-agent-java-opts needs at least 2 listeners", "--listeners", "1",
+                "--origin-upload", "1.5mbit", "--compare-agent-java-opts", "-Xmx64m");
     }
 
     /** The command line is refused with {@code message}, and nothing is started. */
