@@ -66,6 +66,8 @@ public final class Broadcaster implements AutoCloseable {
     private volatile boolean closed;
     private volatile String extension = ".ts";
     private long lastUp;
+    /** When the last status line was logged (System.nanoTime()): a late line's rate counts the time really passed. */
+    private long lastStatusNanos = System.nanoTime();
 
     private Broadcaster(BroadcastConfig config, Clock clock) {
         this.config = config;
@@ -279,12 +281,15 @@ public final class Broadcaster implements AutoCloseable {
     private void logStatus() {
         try {
             long up = runtime.uploadedBytes();
+            long now = System.nanoTime();
+            double seconds = Math.max(1e-3, (now - lastStatusNanos) / 1e9);
             log.info(String.format(Locale.ROOT,
                     "broadcast: segment %d published %d (%.1f MB) listeners %d peers %d up %.0f kB/s (origin total %.1f MB)",
                     channel.current().manifest().latestSequence(), segmentsPublished.get(), bytesPublished.get() / 1e6,
                     Math.max(0, tracker.peers(config.channel()) - 1), runtime.connectedPeers(),
-                    (up - lastUp) / (STATUS_EVERY.toMillis() / 1000.0) / 1000, up / 1e6));
+                    (up - lastUp) / seconds / 1000, up / 1e6));
             lastUp = up;
+            lastStatusNanos = now;
         } catch (RuntimeException e) {
             log.debug("status line failed", e);
         }
