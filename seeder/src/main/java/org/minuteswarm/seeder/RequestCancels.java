@@ -31,8 +31,8 @@ import java.util.function.Consumer;
  *
  * <p>Theirs: bt drops a cancelled block only when it is about to send it, after the read, so a capped runtime
  * had already spent its upload on it ({@link UploadScheduler} takes the tokens when it releases a request).
- * A CANCEL for a request still waiting in our upload queue now takes it out of the queue at once, and bt
- * disposes of the block as before. Public only because bt binds agent methods with a public lookup.
+ * A CANCEL for a request still waiting in our upload queue now takes it out of the queue at once, and the block
+ * is never read ({@link UploadScheduler#cancel}). Public only because bt binds agent methods with a public lookup.
  */
 public final class RequestCancels {
     private final TorrentRegistry torrents;
@@ -57,9 +57,10 @@ public final class RequestCancels {
 
     /**
      * A request for a block the peer cancelled before: bt forgets a cancel only when it drops the cancelled block
-     * on its way out, so a cancel that came after the block had left stays, and bt would drop the block of this
-     * new request instead (the requester waits for its piece-receiving timeout). At worst, now, a block is sent
-     * twice.
+     * on its way out, so a cancel that came after the block had left (or of a request our upload queue dropped,
+     * whose block is never read) stays, and bt would drop the block of this new request instead (the requester
+     * waits for its piece-receiving timeout). At worst, now, a block released before its cancel came is sent
+     * twice, both times through the upload cap.
      */
     @Consumes
     public void consume(Request request, MessageContext context) {

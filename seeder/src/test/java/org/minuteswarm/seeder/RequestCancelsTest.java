@@ -68,6 +68,49 @@ class RequestCancelsTest {
     }
 
     /**
+     * A capped seed (one block a second) is asked for blocks 0-3, then the peer cancels 2 and 3 and asks for 2 again,
+     * and for 4: blocks 0, 1, 2 and 4 come, once each, a capped second apart. Before, the cancelled block 2 was read at
+     * once for bt to drop; the new request cleared bt's record of the cancel, so that read went out past the cap, and
+     * block 2 came twice.
+     */
+    @Test
+    @Timeout(30)
+    void aBlockCancelledAndAskedAgainIsSentOnceThroughTheCap(@TempDir Path dir) throws Exception {
+        Path source = Segments.randomFile(dir, "seg-5.ts", 8 * BLOCK, 5);
+        try (TestTracker tracker = TestTracker.start();
+             SwarmRuntime seed = SwarmRuntime.start(SwarmConfig.loopback().withMaxUploadBytesPerSecond(BLOCK))) {
+            TorrentFile torrent = TorrentFile.make(source, tracker.announceUri());
+            seed.seed(torrent, source);
+            try (WireClient client = WireClient.connect(seed, torrent)) {
+                client.awaitUnchoke();
+                for (int piece = 0; piece < 4; piece++) {
+                    client.sendRequest(piece, 0, BLOCK);
+                }
+                client.sendCancel(2, 0, BLOCK);
+                client.sendCancel(3, 0, BLOCK);
+                client.sendRequest(2, 0, BLOCK);
+                client.sendRequest(4, 0, BLOCK);
+
+                List<Integer> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+                List<Long> arrived = new java.util.concurrent.CopyOnWriteArrayList<>();
+                WireClient.readAll(client, m -> {
+                    if (m.id() == WireClient.PIECE) {
+                        arrived.add(System.nanoTime());
+                        pieces.add(m.piece());
+                    }
+                });
+                Thread.sleep(6000); // four blocks take about 3 s; then any extra would show
+                assertEquals(List.of(0, 1, 2, 4), pieces.stream().sorted().toList(), "blocks sent: " + pieces);
+                for (int i = 2; i < arrived.size(); i++) {
+                    long gapMillis = (arrived.get(i) - arrived.get(i - 1)) / 1_000_000;
+                    assertTrue(gapMillis > 600, "block " + pieces.get(i) + " came " + gapMillis + " ms after the one "
+                            + "before it at one block a second: " + pieces);
+                }
+            }
+        }
+    }
+
+    /**
      * A listener downloads from two plain peers that claim every piece. One never answers a request; the other
      * answers at once, except that of the pieces both were asked for (bt asks the last pieces of several peers,
      * its endgame) it answers the first at once and the rest after two seconds. The silent peer must get a
