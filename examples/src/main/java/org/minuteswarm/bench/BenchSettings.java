@@ -2,6 +2,7 @@ package org.minuteswarm.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -93,7 +94,7 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
 
     /** What the odd-numbered agents run differently, for the table; empty if nothing. */
     String comparedWith() {
-        List<String> what = new java.util.ArrayList<>();
+        List<String> what = new ArrayList<>();
         if (!compareClasspath.isEmpty()) {
             what.add("classpath " + compareClasspath);
         }
