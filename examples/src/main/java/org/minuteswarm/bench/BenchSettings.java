@@ -92,6 +92,11 @@ record BenchSettings(int listeners, int segments, Duration segmentDuration, long
         return index % 2 == 1 && !compareJavaOptions.isEmpty() ? compareJavaOptions : agentJavaOptions;
     }
 
+    /** The classpath agent {@code index} runs, as given ({@link SwarmPhase#absolute} makes it absolute). */
+    String classpathOf(int index) {
+        return index % 2 == 1 && !compareClasspath.isEmpty() ? compareClasspath : System.getProperty("java.class.path");
+    }
+
     /** What the odd-numbered agents run differently, for the table; empty if nothing. */
     String comparedWith() {
         List<String> what = new ArrayList<>();

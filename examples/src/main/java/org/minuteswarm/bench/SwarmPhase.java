@@ -141,8 +141,7 @@ final class SwarmPhase {
         c.add(ProcessHandle.current().info().command().orElse("java"));
         c.addAll(settings.javaOptionsOf(index));
         c.add("-cp");
-        c.add(absolute(!settings.compareClasspath().isEmpty() && index % 2 == 1 ? settings.compareClasspath()
-                : System.getProperty("java.class.path")));
+        c.add(absolute(settings.classpathOf(index)));
         c.add("org.minuteswarm.cli.Minuteswarm");
         c.addAll(List.of("listen", origin.channelUrl().toString(), "--play-port", "0", "--peer-port", "0",
                 "--bind", "127.0.0.1", "--max-upload", Long.toString(settings.listenerUploadBytesPerSecond()),

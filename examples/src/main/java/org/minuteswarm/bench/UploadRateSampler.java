@@ -37,8 +37,7 @@ final class UploadRateSampler implements AutoCloseable {
 
     /** Now, on the sampler's clock: pass it to {@link #peakBytesPerSecond} as a window's start or end. */
     long now() {
-        sample();
-        return System.nanoTime();
+        return sample();
     }
 
     private void run() {
@@ -52,9 +51,14 @@ final class UploadRateSampler implements AutoCloseable {
         }
     }
 
-    private void sample() {
-        long b = bytes.getAsLong();
-        record(System.nanoTime(), b);
+    /**
+     * Takes a sample and returns its time. The clock is read under the lock, so the bench thread's samples
+     * ({@link #now}) and the sampler thread's go into the list in time order.
+     */
+    private synchronized long sample() {
+        long nanos = System.nanoTime();
+        record(nanos, bytes.getAsLong());
+        return nanos;
     }
 
     /** Adds a sample taken at {@code nanos}; samples come in time order. Package-private for tests. */

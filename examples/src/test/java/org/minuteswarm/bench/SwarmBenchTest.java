@@ -8,8 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,5 +98,17 @@ class SwarmBenchTest {
         String cp = SwarmPhase.absolute("examples/target/minuteswarm.jar" + java.io.File.pathSeparator + "/opt/x.jar");
         assertEquals(Path.of("examples/target/minuteswarm.jar").toAbsolutePath() + java.io.File.pathSeparator
                 + "/opt/x.jar", cp);
+    }
+
+    @Test
+    void onlyTheOddAgentsRunTheComparedBuildAndOptions() {
+        BenchSettings s = new BenchSettings(4, 3, Duration.ofSeconds(5), 1_000_000, 187_500, 375_000,
+                List.of(), Path.of("out"), List.of("-Xmx64m"), "python3", Duration.ZERO, "/opt/other.jar",
+                List.of("-Xmx96m"));
+        String own = System.getProperty("java.class.path");
+        assertEquals(List.of(own, "/opt/other.jar", own, "/opt/other.jar"),
+                IntStream.range(0, 4).mapToObj(s::classpathOf).toList());
+        assertEquals(List.of(List.of("-Xmx64m"), List.of("-Xmx96m"), List.of("-Xmx64m"), List.of("-Xmx96m")),
+                IntStream.range(0, 4).mapToObj(s::javaOptionsOf).toList());
     }
 }
