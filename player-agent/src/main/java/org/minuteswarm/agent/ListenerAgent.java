@@ -120,27 +120,44 @@ public final class ListenerAgent implements AutoCloseable {
         }
         server = PlaybackServer.start(new InetSocketAddress(config.playBind(), config.playPort()), playout, library,
                 this::status);
-        startSequence = first.latestSequence() >= 0 ? config.from().resolve(first, clock.instant()) : 0;
-        if (config.from().isLive() && first.segments().size() >= 2) {
+        ChannelManifest current = refreshed(first);
+        startSequence = current.latestSequence() >= 0 ? config.from().resolve(current, clock.instant()) : 0;
+        if (config.from().isLive() && current.segments().size() >= 2) {
             // A live edge published less than a lead ago is still spreading: start one back, with a
             // segment the swarm already holds, so playback starts at once and the edge has time.
-            SegmentDescriptor edge = first.segments().get(first.segments().size() - 1);
+            SegmentDescriptor edge = current.segments().get(current.segments().size() - 1);
             Instant published = edge.startTime().plus(edge.duration());
             if (Duration.between(published, clock.instant()).compareTo(lead) < 0) {
-                startSequence = first.segments().get(first.segments().size() - 2).sequence();
+                startSequence = current.segments().get(current.segments().size() - 2).sequence();
             }
         }
-        if (!config.from().isLive() && first.latestSequence() >= 0) {
+        if (!config.from().isLive() && current.latestSequence() >= 0) {
             log.info("time-shift: starting at segment {} ({} behind the live edge)", startSequence,
-                    first.latestSequence() - startSequence);
+                    current.latestSequence() - startSequence);
         }
-        onManifest(first);
+        onManifest(current);
         watcher.start();
         playout.start(startSequence); // with an empty window: whatever is published first
         ticker.scheduleAtFixedRate(this::logStatus, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
         log.info("listening to {} (peer port {}, play port {})", config.channel().manifestUri(),
                 runtime.peerPort(), server.port());
+    }
+
+    /**
+     * The manifest again, now that the runtime and the servers are up: starting them can take long (a JVM
+     * starting on a busy machine: tens of seconds for the later of 40 listeners started on 2 cores), and a start
+     * point taken from the first manifest would then lie that far behind the live edge, with every segment since
+     * to download at once, and playback would stay that far behind. {@code first} if the reload fails (the
+     * watcher keeps trying).
+     */
+    private ChannelManifest refreshed(ChannelManifest first) {
+        try {
+            return watcher.fetchNow();
+        } catch (IOException | ManifestException e) {
+            log.debug("manifest reload at start failed, starting from the first one: {}", e.getMessage());
+            return first;
+        }
     }
 
     /** Joins the swarm of every segment at or after the playback start that is new to us. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -234,6 +235,33 @@ class ListenerAgentTest {
         assertEquals(List.of(0L, 1L, 2L, 3L), listener.started().subList(0, 4));
         assertEquals(List.of(), listener.skipped());
         assertEquals(List.of(), script.failures);
+    }
+
+    @Test
+    @Timeout(60)
+    void aSlowStartBeginsAtTheLiveEdgeOfWhenItIsReadyNotOfItsFirstManifest() throws Exception {
+        TestBroadcaster b = broadcaster(SEGMENT);
+        b.publish(0, SIZE);
+        b.publish(1, SIZE);
+        // 2..5 come out while the agent starts its runtime and servers after reading the manifest (tens of seconds
+        // for a JVM starting on a busy machine: the later of 40 bench listeners on 2 cores)
+        b.server.onNextManifestRequest(() -> {
+            try {
+                for (long s = 2; s <= 5; s++) {
+                    b.publish(s, SIZE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        RecordingListener listener = new RecordingListener();
+        ListenerAgent agent = agent(b, "a", 4, Duration.ofSeconds(10), listener);
+        listener.awaitTrue(() -> agent.segmentsPlayed() >= 1, 30_000, "a segment played");
+        // 5 was published a moment ago, so playback starts one back, at 4, not at 0 of the first manifest
+        assertEquals(4L, listener.started().get(0));
+        for (long s = 0; s <= 3; s++) {
+            assertEquals(0, b.server.torrentFetches(s), "joined segment " + s + ", before the start");
+        }
     }
 
     @Test

@@ -49,6 +49,7 @@ final class TestChannelServer implements AutoCloseable {
     private long version;
     private int pendingLongPolls;
     private boolean closed;
+    private Runnable nextRequestAction;
 
     private TestChannelServer(HttpServer server, ExecutorService executor, String name) {
         this.server = server;
@@ -85,6 +86,20 @@ final class TestChannelServer implements AutoCloseable {
         liveEdge = latestSequence;
         version++;
         notifyAll();
+    }
+
+    /**
+     * Runs {@code action} once, on the next manifest request, after that request's answer is taken and before it is
+     * sent: e.g. publishing while a listener is between reading the manifest and acting on it.
+     */
+    synchronized void onNextManifestRequest(Runnable action) {
+        nextRequestAction = action;
+    }
+
+    private synchronized Runnable takeNextRequestAction() {
+        Runnable action = nextRequestAction;
+        nextRequestAction = null;
+        return action;
     }
 
     void setTorrent(long sequence, byte[] torrent) {
@@ -127,6 +142,10 @@ final class TestChannelServer implements AutoCloseable {
                 String query = exchange.getRequestURI().getRawQuery();
                 manifestRequests.add(new Request(path, query, System.nanoTime()));
                 byte[] body = manifest(parameters(query));
+                Runnable action = takeNextRequestAction();
+                if (action != null) {
+                    action.run(); // before the answer leaves: the listener cannot ask again before it is done
+                }
                 send(exchange, body == null ? 404 : 200, body == null ? new byte[0] : body);
             } else if (path.startsWith(prefix + "/") && path.endsWith(".torrent")) {
                 long sequence = Long.parseLong(path.substring(prefix.length() + 1, path.length() - ".torrent".length()));
