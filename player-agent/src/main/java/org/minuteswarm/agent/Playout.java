@@ -281,14 +281,16 @@ final class Playout implements AutoCloseable {
         long durationMillis = Math.max(1, duration.toMillis());
         long released = 0;
         long stalledSince = -1;
+        long lastAvailable = -1;
         while (!closed) {
             Instant now = clock.instant();
             long elapsed = Duration.between(since, now).toMillis();
             long paced = elapsed >= durationMillis ? size : size * elapsed / durationMillis;
             long available = segment.playableBytes();
             if (paced > available) {
-                // Still arriving (fast start): hold the clock; give up on the rest after the grace.
-                if (stalledSince < 0) {
+                // Still arriving (fast start): hold the media clock at the last verified byte, however long the
+                // thread slept, and give up on the rest only when nothing more came for the grace.
+                if (stalledSince < 0 || available > lastAvailable) {
                     stalledSince = now.toEpochMilli();
                 } else if (now.toEpochMilli() - stalledSince > lateGrace.toMillis()) {
                     log.warn("segment {} stopped arriving at byte {} of {}: playing on", segment.sequence(), available, size);
@@ -296,12 +298,14 @@ final class Playout implements AutoCloseable {
                     break;
                 }
                 released = available;
-                since = since.plusMillis(STEP_MILLIS);
-                stallMillis += STEP_MILLIS;
+                Instant held = now.minusMillis(available * durationMillis / size);
+                stallMillis += Duration.between(since, held).toMillis();
+                since = held;
             } else {
                 stalledSince = -1;
                 released = paced;
             }
+            lastAvailable = available;
             publish(new Played(segment.sequence(), segment.file, size, released, released == size));
             if (released == size) {
                 break;

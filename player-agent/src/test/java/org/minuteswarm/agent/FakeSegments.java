@@ -61,6 +61,12 @@ final class FakeSegments {
         ((FakeSwarm) segments.get(sequence).swarm()).complete();
     }
 
+    /** The first {@code bytes} of segment {@code sequence} are verified; it is still downloading. */
+    void verifyPrefix(long sequence, long bytes) {
+        ((FakeSwarm) segments.get(sequence).swarm()).verifyPrefix(bytes);
+        library.changed();
+    }
+
     /** Marks the segment as one whose torrent was refused: it will never complete. */
     void fail(long sequence) {
         segments.get(sequence).fail();

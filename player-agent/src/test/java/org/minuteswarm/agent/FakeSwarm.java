@@ -10,10 +10,21 @@ final class FakeSwarm implements SegmentSwarm {
     private final InfoHash infoHash;
     private final Path file;
     private final CompletableFuture<Path> completion = new CompletableFuture<>();
+    private volatile long verifiedPrefix;
 
     FakeSwarm(InfoHash infoHash, Path file) {
         this.infoHash = infoHash;
         this.file = file;
+    }
+
+    /** The first {@code bytes} of the segment are verified (a download in play order, under way). */
+    void verifyPrefix(long bytes) {
+        verifiedPrefix = bytes;
+    }
+
+    @Override
+    public long verifiedPrefixBytes() {
+        return isComplete() ? Long.MAX_VALUE : verifiedPrefix;
     }
 
     void complete() {

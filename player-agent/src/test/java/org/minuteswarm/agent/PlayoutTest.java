@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -258,6 +261,75 @@ class PlayoutTest {
                     "stall " + playout.stallMillis() + " ms, expected ~150");
             long gap = millis(listener.find("started", 1).nanos(), listener.find("started", 2).nanos());
             assertTrue(gap >= SEGMENT_MILLIS + 140, "2 started " + gap + " ms after 1: it had to wait for its download");
+        } finally {
+            playout.close();
+        }
+    }
+
+    /** A clock running at twice real time: each of the playout's sleeps looks twice as long, as on a busy machine. */
+    private static Clock twiceRealTime() {
+        Instant start = Instant.now();
+        long base = System.nanoTime();
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plusNanos(2 * (System.nanoTime() - base));
+            }
+        };
+    }
+
+    @Test
+    void aFastStartThatStallsResumesWhereItsDataEndsHoweverLongTheThreadSlept() throws Exception {
+        // 200 kB over 2 s (clock), 70 kB verified at first: ~0.35 s of real time to play, then a stall.
+        segments.add(1, 2000, 200_000);
+        segments.verifyPrefix(1, 70_000);
+        segments.addComplete(2, 2000, 200_000);
+        Playout playout = new Playout(segments.library, twiceRealTime(), Duration.ofMillis(2000), s -> { });
+        playout.addListener(listener);
+        try {
+            playout.start(1);
+            listener.await("started", 1, 3000);
+            // More arrives within the grace (1 s real), the rest 0.65 s later: a stall, not a truncated segment. Held
+            // 50 ms per 100-ms step, the media clock ran past the new data, and the segment was cut at 70 kB.
+            timer.schedule(() -> segments.verifyPrefix(1, 100_000), 1050, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> segments.complete(1), 1700, TimeUnit.MILLISECONDS);
+            listener.await("started", 2, 10_000);
+            Playout.Played first = playout.awaitAfter(1, 0, 1000);
+            assertNotNull(first);
+            assertEquals(1, first.sequence(), "segment 1 gone from the history");
+            assertEquals(200_000, first.size(), "segment 1 cut short");
+            assertEquals(200_000, first.released());
+            assertTrue(playout.stallMillis() >= 1000, "stalled " + playout.stallMillis() + " ms of the clock");
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void aFastStartWhoseDataStopsComingIsCutAfterTheGraceAndTheNextPlays() throws Exception {
+        segments.add(1, 1000, 100_000);
+        segments.verifyPrefix(1, 70_000); // never more
+        segments.addComplete(2, SEGMENT_MILLIS, SIZE);
+        Playout playout = playout(Duration.ofMillis(300));
+        try {
+            playout.start(1);
+            listener.await("started", 2, 5000);
+            Playout.Played first = playout.awaitAfter(1, 0, 1000);
+            assertNotNull(first);
+            assertEquals(1, first.sequence());
+            assertEquals(70_000, first.size(), "what arrived of segment 1 is what plays");
+            assertTrue(first.finished());
+            assertEquals(0, playout.segmentsSkipped());
         } finally {
             playout.close();
         }
