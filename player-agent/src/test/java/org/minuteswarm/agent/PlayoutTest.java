@@ -118,7 +118,37 @@ class PlayoutTest {
             assertTrue(all < 3 * SEGMENT_MILLIS + 500, "1 to 4 took " + all + " ms: playback lags real time");
             assertEquals(0, playout.segmentsSkipped());
             assertEquals(0, playout.stallMillis());
-            assertEquals(List.of(1L, 2L, 3L, 4L), afterSegment, "the seed window hook runs after each segment");
+            listener.awaitTrue(() -> afterSegment.size() == 4, 2000, "the seed window hook after each segment");
+            assertEquals(List.of(1L, 2L, 3L, 4L), afterSegment, "the seed window hook runs after each segment, in order");
+        } finally {
+            playout.close();
+        }
+    }
+
+    @Test
+    void aSlowSeedWindowHookDoesNotHoldUpTheNextSegment() throws Exception {
+        for (long s = 1; s <= 4; s++) {
+            segments.addComplete(s, SEGMENT_MILLIS, SIZE);
+        }
+        List<Long> hooked = new CopyOnWriteArrayList<>();
+        // as the agent's hook stops a retired segment's torrent, which waits for bt
+        Playout playout = new Playout(segments.library, Clock.systemUTC(), Duration.ofMillis(100), s -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            hooked.add(s);
+        });
+        playout.addListener(listener);
+        try {
+            playout.start(1);
+            listener.awaitTrue(() -> playout.segmentsPlayed() == 4, 5000, "4 played");
+            long all = millis(listener.find("started", 1).nanos(), listener.find("started", 4).nanos());
+            assertTrue(all < 3 * SEGMENT_MILLIS + 200, "1 to 4 took " + all + " ms: the hook held playback up");
+            assertTrue(playout.stallMillis() < 100, "stalled " + playout.stallMillis() + " ms");
+            listener.awaitTrue(() -> hooked.size() == 4, 3000, "the hook after each segment");
+            assertEquals(List.of(1L, 2L, 3L, 4L), hooked);
         } finally {
             playout.close();
         }
