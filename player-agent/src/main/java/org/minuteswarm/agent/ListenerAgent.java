@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ListenerAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ListenerAgent.class);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
-    /** Upper bound of the lead the first segment keeps behind its publication (see Playout). */
-    private static final Duration MAX_LEAD = Duration.ofSeconds(10);
 
     private final AgentConfig config;
     private final Clock clock;
@@ -63,7 +61,7 @@ public final class ListenerAgent implements AutoCloseable {
     private volatile boolean closed;
     private volatile long startSequence = -1;
     /** How long a segment spreads before the agent starts on it (see Playout.setMinimumLead). */
-    private volatile Duration lead = MAX_LEAD;
+    private volatile Duration lead = Duration.ZERO;
     /** Segments below this were played or skipped: never joined again. */
     private volatile long floor = -1;
     private long lastDown;
@@ -112,7 +110,10 @@ public final class ListenerAgent implements AutoCloseable {
         Duration grace = config.lateGrace() != null ? config.lateGrace() : first.segmentDuration();
         runtime = SwarmRuntime.start(config.swarm());
         playout = new Playout(library, clock, grace, this::afterSegment);
-        lead = first.segmentDuration().compareTo(MAX_LEAD) < 0 ? first.segmentDuration() : MAX_LEAD;
+        // One segment duration, however long: a capped origin takes most of it to send a segment's one copy (41 s of
+        // 60 in the benchmark). Capped at 10 s, a listener of one-minute segments started on a segment still
+        // spreading, stalled up to half a minute at the next one, then played just as each segment completed.
+        lead = first.segmentDuration();
         playout.setMinimumLead(lead);
         for (AgentListener l : initial) {
             playout.addListener(l);

@@ -266,6 +266,24 @@ class ListenerAgentTest {
 
     @Test
     @Timeout(60)
+    void withLongSegmentsAnEdgeYoungerThanOneSegmentIsLeftToSpread() throws Exception {
+        TestBroadcaster b = broadcaster(Duration.ofSeconds(30));
+        b.publish(0, SIZE);
+        b.publish(1, SIZE);
+        // the agent's clock 25 s ahead: the edge was published 25 s ago, under a segment: at a capped origin it may
+        // still be spreading (the lead used to be capped at 10 s, and the agent started on it). 0 plays 30 s after
+        // its publication, 5 s from now (it came out with 1 here; a broadcaster publishes it a segment earlier).
+        RecordingListener listener = new RecordingListener();
+        AgentConfig config = AgentConfig.loopback(b.url(), dir.resolve("a"));
+        ListenerAgent agent = closing(ListenerAgent.start(config, Clock.offset(Clock.systemUTC(),
+                Duration.ofSeconds(25)), listener));
+        listener.awaitTrue(() -> !listener.started().isEmpty(), 20_000, "playback started");
+        assertEquals(0L, listener.started().get(0), "started on the edge still spreading");
+        assertEquals(0, agent.segmentsSkipped());
+    }
+
+    @Test
+    @Timeout(60)
     void timeShiftStartsBackInTheWindowAndPlaysOnInOrder() throws Exception {
         TestBroadcaster b = broadcaster(SEGMENT);
         for (long s = 0; s <= 3; s++) {
