@@ -75,14 +75,14 @@ class RequestCancelsTest {
                     arrived.add(System.nanoTime());
                     pieces.add(m.piece());
                 }
-                });
-                Thread.sleep(6000); // four blocks take about 3 s; then any extra would show
-                assertEquals(List.of(0, 1, 2, 4), pieces.stream().sorted().toList(), "blocks sent: " + pieces);
-                for (int i = 2; i < arrived.size(); i++) {
-                    long gapMillis = (arrived.get(i) - arrived.get(i - 1)) / 1_000_000;
-                    assertTrue(gapMillis > 600, "block " + pieces.get(i) + " came " + gapMillis + " ms after the one "
-                            + "before it at one block a second: " + pieces);
-                }
+            });
+            Thread.sleep(6000); // four blocks take about 3 s; then any extra would show
+            assertEquals(List.of(0, 1, 2, 4), pieces.stream().sorted().toList(), "blocks sent: " + pieces);
+            for (int i = 2; i < arrived.size(); i++) {
+                long gapMillis = (arrived.get(i) - arrived.get(i - 1)) / 1_000_000;
+                assertTrue(gapMillis > 600, "block " + pieces.get(i) + " came " + gapMillis + " ms after the one "
+                        + "before it at one block a second: " + pieces);
+            }
         });
     }
 
