@@ -83,6 +83,10 @@ final class LiveOrigin implements AutoCloseable {
         return fixture.broadcaster().originUploadedBytes();
     }
 
+    long releasedBytes() {
+        return fixture.broadcaster().originReleasedBytes();
+    }
+
     ChannelUrl channelUrl() {
         return fixture.broadcaster().channelUrl();
     }

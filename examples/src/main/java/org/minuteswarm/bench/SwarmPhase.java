@@ -48,7 +48,8 @@ final class SwarmPhase {
     RunResult run() throws IOException, ManifestException, InterruptedException, TimeoutException {
         Duration d = settings.segmentDuration();
         try (LiveOrigin origin = LiveOrigin.start(settings, dir.resolve("origin"));
-             UploadRateSampler originRate = UploadRateSampler.start(origin::uploadedBytes)) {
+             UploadRateSampler originRate = UploadRateSampler.start(origin::uploadedBytes);
+             UploadRateSampler releasedRate = UploadRateSampler.start(origin::releasedBytes)) {
             long started = originRate.now();
             progress.println("bench: minuteswarm: broadcaster at " + origin.channelUrl() + "; starting "
                     + settings.listeners() + " agent processes");
@@ -120,7 +121,7 @@ final class SwarmPhase {
                                 + (settings.compares() ? "; odd-numbered agents with " + settings.comparedWith() : ""),
                         "continuity = segments played / segments due while measured (agent counters); stalls are "
                                 + "late but played; startup = agent start -> first playable byte",
-                        load, originPeak(originRate, started, measuredFrom, measuredTo)));
+                        load, originPeak(originRate, releasedRate, started, measuredFrom, measuredTo)));
             } finally {
                 polling = false;
                 stopAgents();
@@ -128,12 +129,21 @@ final class SwarmPhase {
         }
     }
 
-    /** The origin's busiest 5 s, joining and measured, against its cap: does the cap hold under load? */
-    private String originPeak(UploadRateSampler rate, long started, long measuredFrom, long measuredTo) {
-        return "origin upload, highest 5-s average: " + Rates.bytes((long) rate.peakBytesPerSecond(5, TimeUnit.SECONDS,
-                started, measuredFrom)) + " while the agents joined, " + Rates.bytes((long) rate.peakBytesPerSecond(5,
-                TimeUnit.SECONDS, measuredFrom, measuredTo)) + " while measured (cap "
-                + Rates.bytes(settings.originUploadBytesPerSecond()) + ")";
+    /**
+     * The origin's busiest 5 s, joining and measured, against its cap: does the cap hold under load? Both as sent
+     * (copied into messages) and as released by its upload scheduler, which the cap paces: where the first is over
+     * and the second is not, sending lagged behind the releases and caught up in a burst.
+     */
+    private String originPeak(UploadRateSampler sent, UploadRateSampler released, long started, long measuredFrom,
+                              long measuredTo) {
+        return "origin upload, highest 5-s average: " + peak(sent, started, measuredFrom) + " while the agents joined, "
+                + peak(sent, measuredFrom, measuredTo) + " while measured (cap "
+                + Rates.bytes(settings.originUploadBytesPerSecond()) + "); released by its scheduler: "
+                + peak(released, started, measuredFrom) + ", " + peak(released, measuredFrom, measuredTo);
+    }
+
+    private static String peak(UploadRateSampler rate, long fromNanos, long toNanos) {
+        return Rates.bytes((long) rate.peakBytesPerSecond(5, TimeUnit.SECONDS, fromNanos, toNanos));
     }
 
     private List<String> command(LiveOrigin origin, Path agentDir, int index) {

@@ -45,6 +45,7 @@ class SwarmBenchTest {
         assertTrue(table.contains("started one by one over 2 s; odd-numbered agents with classpath "), table);
         assertTrue(table.contains(", JVM options " + SwarmBenchCommand.LISTEN_JAVA_OPTS + " -Xss1m"), table);
         assertTrue(table.contains("origin upload, highest 5-s average: "), table);
+        assertTrue(table.contains("released by its scheduler: "), table);
         for (String row : List.of("== minuteswarm", "origin share", "distribution time", "physical floor", "continuity",
                 "startup delay", "CPU per agent", "peak RSS per agent", "steady CPU by half")) {
             assertTrue(table.contains(row), "the table has no '" + row + "' row:\n" + table);

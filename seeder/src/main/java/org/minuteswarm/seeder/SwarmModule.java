@@ -58,6 +58,7 @@ final class SwarmModule implements Module {
         binder.bind(SwarmConfig.class).toInstance(config);
         binder.bind(TransferLedger.class).toInstance(ledger);
         binder.bind(UploadThrottle.class).toInstance(throttle);
+        binder.bind(UnsentBlocks.class).toInstance(UnsentBlocks.forRate(config.maxUploadBytesPerSecond()));
         binder.bind(SegmentDeadlines.class).toInstance(deadlines);
         binder.bind(OriginSpreading.class).in(Singleton.class);
         // bt 1.10 never drops a closed connection's message handlers: a reconnect to the same peer port
@@ -97,9 +98,10 @@ final class SwarmModule implements Module {
     @Singleton
     UploadScheduler uploadScheduler(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents,
                                     ChunkVerifier verifier, BlockCache blocks, Config config, EventSource events,
-                                    OriginSpreading spreading, PieceHolders holders, DispatchSignal signal) {
+                                    OriginSpreading spreading, PieceHolders holders, DispatchSignal signal,
+                                    UnsentBlocks unsent) {
         return new UploadScheduler(new DefaultDataWorker(lifecycle, torrents, verifier, blocks, config), throttle,
-                deadlines, spreading, holders, events, lifecycle, config, signal);
+                deadlines, spreading, holders, events, lifecycle, config, signal, ledger, unsent);
     }
 
     @Provides

@@ -275,6 +275,14 @@ public final class SwarmRuntime implements AutoCloseable {
         return ledger.uploaded();
     }
 
+    /**
+     * Piece data the upload scheduler let go to be sent, ever: {@link #uploadedBytes} counts it once bt has copied it
+     * into a message. Under an upload cap this is the side the token bucket paces.
+     */
+    public long releasedBytes() {
+        return ledger.released();
+    }
+
     /** Piece data received from peers by all swarms of this runtime, ever. */
     public long downloadedBytes() {
         return ledger.downloaded();

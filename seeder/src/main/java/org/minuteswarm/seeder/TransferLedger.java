@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  */
 final class TransferLedger {
     private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong released = new AtomicLong();
     private final AtomicLong downloaded = new AtomicLong();
     private final ConcurrentMap<TorrentId, Transfer> transfers = new ConcurrentHashMap<>();
 
@@ -44,6 +45,18 @@ final class TransferLedger {
 
     long uploaded() {
         return uploaded.get();
+    }
+
+    /**
+     * Counts piece data whose request the upload scheduler let go to bt's data worker: it is counted as
+     * {@link #countUploaded uploaded} once bt copies it into a message, moments later unless bt falls behind.
+     */
+    void countReleased(long bytes) {
+        released.addAndGet(bytes);
+    }
+
+    long released() {
+        return released.get();
     }
 
     long downloaded() {

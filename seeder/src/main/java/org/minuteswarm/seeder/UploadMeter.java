@@ -16,11 +16,13 @@ import com.google.inject.Inject;
 final class UploadMeter implements BlockCache {
     private final BlockCache blocks;
     private final TransferLedger ledger;
+    private final UnsentBlocks unsent;
 
     @Inject
-    UploadMeter(TorrentRegistry torrentRegistry, TransferLedger ledger) {
+    UploadMeter(TorrentRegistry torrentRegistry, TransferLedger ledger, UnsentBlocks unsent) {
         this.blocks = new NoCache(torrentRegistry);
         this.ledger = ledger;
+        this.unsent = unsent;
     }
 
     @Override
@@ -29,6 +31,7 @@ final class UploadMeter implements BlockCache {
         return buffer -> {
             boolean read = reader.readTo(buffer);
             ledger.countUploaded(torrentId, length);
+            unsent.sent(torrentId, pieceIndex, offset);
             return read;
         };
     }

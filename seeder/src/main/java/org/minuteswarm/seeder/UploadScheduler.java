@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * block read, as before, stalled that single thread and with it every download of the runtime).
  *
  * <p>When the runtime has an upload cap, requests wait in one queue per torrent; one thread ("seeder.upload")
- * waits until the token bucket is out of debt, then releases a request of the torrent with the earliest
+ * waits until the token bucket is out of debt and bt has sent most of what was released before
+ * ({@link UnsentBlocks}), then releases a request of the torrent with the earliest
  * {@link SegmentDeadlines deadline}, so the segment about to play is never starved by the others: the one for
  * the rarest piece among our peers, a request's wait counting against its piece's holders ({@link #rarest}).
  * Uncapped, requests pass straight through. Either way {@link OriginSpreading} learns which piece went to
@@ -46,6 +47,8 @@ final class UploadScheduler implements DataWorker {
     private final Thread thread;
     private volatile boolean shutdown;
     private final DispatchSignal signal;
+    private final TransferLedger ledger;
+    private final UnsentBlocks unsent;
 
     private record Pending(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length,
                            CompletableFuture<BlockRead> result, long queuedNanos) {
@@ -53,8 +56,10 @@ final class UploadScheduler implements DataWorker {
 
     UploadScheduler(DataWorker bt, UploadThrottle throttle, SegmentDeadlines deadlines, OriginSpreading spreading,
                     PieceHolders holders, EventSource events, IRuntimeLifecycleBinder lifecycle, Config config,
-                    DispatchSignal signal) {
+                    DispatchSignal signal, TransferLedger ledger, UnsentBlocks unsent) {
         this.bt = bt;
+        this.ledger = ledger;
+        this.unsent = unsent;
         this.signal = signal;
         this.throttle = throttle;
         this.deadlines = deadlines;
@@ -127,6 +132,8 @@ final class UploadScheduler implements DataWorker {
         }
         if (cancelled != null) {
             SwarmTrace.cancelled(torrentId, pieceIndex, peer, System.nanoTime() - cancelled.queuedNanos());
+        } else {
+            unsent.dropped(torrentId, peer, pieceIndex, offset); // already released: bt reads it, then drops it
         }
     }
 
@@ -134,8 +141,10 @@ final class UploadScheduler implements DataWorker {
                                                  int length, long waitedNanos) {
         SwarmTrace.released(torrentId, pieceIndex, peer, waitedNanos);
         spreading.served(torrentId, peer, pieceIndex, length);
+        ledger.countReleased(length);
         if (thread != null) {
             holders.sent(torrentId, peer, pieceIndex); // only a capped queue orders by holders
+            unsent.released(torrentId, peer, pieceIndex, offset, length);
         }
         return bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
     }
@@ -182,6 +191,7 @@ final class UploadScheduler implements DataWorker {
                     }
                 }
                 throttle.awaitCredit();
+                unsent.awaitRoom(); // and bt has sent what we released (see UnsentBlocks)
                 Pending next = pollMostUrgent();
                 if (next != null) {
                     throttle.take(next.length());
@@ -276,6 +286,7 @@ final class UploadScheduler implements DataWorker {
 
     /** The peer left (or the torrent stopped): its requests will never be sent, so they cost no upload. */
     private synchronized void dropRequests(TorrentId torrentId, Peer peer) {
+        unsent.dropped(torrentId, peer);
         ArrayDeque<Pending> queue = queues.get(torrentId);
         if (queue != null) {
             queue.removeIf(p -> peer == null || p.peer().equals(peer));

@@ -57,7 +57,8 @@ class StoppedDataWorkerTest {
         RuntimeLifecycleBinder lifecycle = new RuntimeLifecycleBinder();
         UploadScheduler scheduler = new UploadScheduler(worker, throttle, new SegmentDeadlines(),
                 new OriginSpreading(events, throttle), new PieceHolders(events, new RunningTorrents<>(events, t -> true)),
-                events, lifecycle, new Config(), new DispatchSignal());
+                events, lifecycle, new Config(), new DispatchSignal(), new TransferLedger(),
+                UnsentBlocks.forRate(1_000_000));
         lifecycle.visitBindings(LifecycleEvent.STARTUP, binding -> binding.getRunnable().run());
         try {
             CompletableFuture<BlockRead> read = scheduler.addBlockRequest(SEGMENT, PEER, 0, 0, 16 * 1024);

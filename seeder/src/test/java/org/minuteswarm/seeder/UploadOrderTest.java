@@ -165,7 +165,8 @@ class UploadOrderTest {
         RecordingWorker worker = new RecordingWorker();
         RuntimeLifecycleBinder lifecycle = new RuntimeLifecycleBinder();
         UploadScheduler scheduler = new UploadScheduler(worker, throttle, deadlines, spreading, holders, events,
-                lifecycle, new Config(), new DispatchSignal());
+                lifecycle, new Config(), new DispatchSignal(), new TransferLedger(),
+                new UnsentBlocks(Long.MAX_VALUE, System::nanoTime)); // the order only: sending never lags here
         throttle.take(debtBytes); // in debt: the requests queue up before the first is released
         lifecycle.visitBindings(LifecycleEvent.STARTUP, binding -> binding.getRunnable().run());
         try {

@@ -242,6 +242,11 @@ public final class Broadcaster implements AutoCloseable {
         return runtime.uploadedBytes();
     }
 
+    /** Piece data the origin's upload scheduler released to be sent (see {@code SwarmRuntime.releasedBytes}). */
+    public long originReleasedBytes() {
+        return runtime.releasedBytes();
+    }
+
     public long bytesPublished() {
         return bytesPublished.get();
     }
