@@ -11,12 +11,17 @@ import java.util.function.LongSupplier;
  * Blocks a capped runtime's {@link UploadScheduler} has released and bt has not yet copied into a message for their
  * peer. The token bucket paces the releases; but when bt's sending falls behind them (its message loop or data worker
  * waiting for a core), released blocks pile up in bt and leave together once it catches up, past the cap: the busiest
- * 5 s of the benchmark's origin came to up to 14% over its cap while 40 listener JVMs started on a 2-core machine.
+ * 5 s of the benchmark's origin came to up to 20% over its cap (224 kB/s sent against 190 released, capped at
+ * 187.5) while 40 listener JVMs started on a 2-core machine.
  * The scheduler releases nothing more while {@link #limitBytes} are unsent, so the requests wait in its own queue
  * instead, where the most urgent one is picked when it can actually go.
  *
- * <p>A released block bt never sends (its peer left, or cancelled it once it was released) is forgotten when that is
- * known ({@link #dropped}), and in any case {@link #EXPIRY_NANOS} after its release.
+ * <p>A released block bt never sends (its peer left, cancelled it once it was released, or its read failed) is
+ * forgotten when that is known ({@link #dropped}), and in any case {@link #EXPIRY_NANOS} after its release: so if
+ * bt lags by more than that, releases go on at the cap and the old bunching is back, bounded by the expiry.
+ * bt's block reader does not say for which peer a block is copied, so a block released for two peers is matched
+ * to the older release; when the other peer then cancels or leaves, the entry left over is one already sent, and
+ * it counts until it expires.
  */
 final class UnsentBlocks {
     /** How long a released block counts as unsent at most. */
@@ -35,6 +40,9 @@ final class UnsentBlocks {
     private long unsentBytes; // guarded by this
 
     UnsentBlocks(long limitBytes, LongSupplier nanoTime) {
+        if (limitBytes <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limitBytes);
+        }
         this.limitBytes = limitBytes;
         this.nanoTime = nanoTime;
     }
@@ -68,7 +76,10 @@ final class UnsentBlocks {
         }
     }
 
-    /** The peer cancelled this block after its release: bt reads it, but drops it unsent. */
+    /**
+     * The peer cancelled this block after its release, or its read failed: bt drops it unsent (a cancelled block is
+     * never read from storage: bt's reader reads as it copies).
+     */
     synchronized void dropped(TorrentId torrentId, Peer peer, int pieceIndex, int offset) {
         for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
             Entry e = it.next();

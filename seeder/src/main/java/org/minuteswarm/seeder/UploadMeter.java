@@ -11,7 +11,8 @@ import com.google.inject.Inject;
  * Counts piece data as it is copied into a Piece message for a peer. This is bt's {@link BlockCache}
  * extension point rather than the storage unit: storage reads also serve bt's own SHA-1 verification (at
  * start-up and after each downloaded piece), which is not upload. The cap is applied before this, by
- * {@link UploadScheduler}, which releases requests at the capped rate without blocking bt's threads.
+ * {@link UploadScheduler}, which releases requests at the capped rate without blocking bt's threads, and which
+ * learns here ({@link UnsentBlocks#sent}) that bt has caught up with what it released.
  */
 final class UploadMeter implements BlockCache {
     private final BlockCache blocks;

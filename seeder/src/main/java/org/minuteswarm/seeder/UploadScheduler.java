@@ -84,7 +84,8 @@ final class UploadScheduler implements DataWorker {
         if (thread == null) {
             try {
                 CompletableFuture<BlockRead> result = new CompletableFuture<>();
-                forward(release(torrentId, peer, pieceIndex, offset, length, 0), result, torrentId, peer);
+                forward(release(torrentId, peer, pieceIndex, offset, length, 0), result, torrentId, peer, pieceIndex,
+                        offset);
                 return result;
             } catch (RejectedExecutionException e) {
                 return stopping();
@@ -129,11 +130,14 @@ final class UploadScheduler implements DataWorker {
                     queues.remove(torrentId);
                 }
             }
+            if (cancelled == null) {
+                // Already released: bt drops the block unsent (unless the peer asks for it again first, when
+                // RequestCancels clears bt's record of the cancel and it goes out after all).
+                unsent.dropped(torrentId, peer, pieceIndex, offset);
+            }
         }
         if (cancelled != null) {
             SwarmTrace.cancelled(torrentId, pieceIndex, peer, System.nanoTime() - cancelled.queuedNanos());
-        } else {
-            unsent.dropped(torrentId, peer, pieceIndex, offset); // already released: bt reads it, then drops it
         }
     }
 
@@ -141,22 +145,26 @@ final class UploadScheduler implements DataWorker {
                                                  int length, long waitedNanos) {
         SwarmTrace.released(torrentId, pieceIndex, peer, waitedNanos);
         spreading.served(torrentId, peer, pieceIndex, length);
-        ledger.countReleased(length);
         if (thread != null) {
             holders.sent(torrentId, peer, pieceIndex); // only a capped queue orders by holders
-            unsent.released(torrentId, peer, pieceIndex, offset, length);
         }
-        return bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        CompletableFuture<BlockRead> read = bt.addBlockRequest(torrentId, peer, pieceIndex, offset, length);
+        ledger.countReleased(length);
+        return read;
     }
 
     /**
      * Completes {@code result}, the future bt's request consumer waits on, with bt's block read, then wakes the
      * message dispatcher for that peer's connection: the consumer has queued the block by then (it completes
-     * inside {@code complete}), and the next pass sends it instead of waiting for the connection's turn.
+     * inside {@code complete}), and the next pass sends it instead of waiting for the connection's turn. A read
+     * that failed or was rejected is never sent: it leaves {@link UnsentBlocks} at once.
      */
     private void forward(CompletableFuture<BlockRead> read, CompletableFuture<BlockRead> result, TorrentId torrentId,
-                         Peer peer) {
+                         Peer peer, int pieceIndex, int offset) {
         read.whenComplete((block, error) -> {
+            if (thread != null && (error != null || block.isRejected() || block.getError().isPresent())) {
+                unsent.dropped(torrentId, peer, pieceIndex, offset); // bt sends nothing for a failed read
+            }
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
@@ -205,7 +213,7 @@ final class UploadScheduler implements DataWorker {
                         LOG.debug("data worker gone, upload scheduler stops");
                         return;
                     }
-                    forward(read, next.result(), next.torrentId(), next.peer());
+                    forward(read, next.result(), next.torrentId(), next.peer(), next.pieceIndex(), next.offset());
                 }
             }
         } catch (InterruptedException e) {
@@ -244,6 +252,9 @@ final class UploadScheduler implements DataWorker {
         if (queue.isEmpty()) {
             queues.remove(bestTorrent);
         }
+        // counted as unsent under the same lock that takes it off the queue, so that a cancel or a disconnect in
+        // between finds it in one place or the other
+        unsent.released(best.torrentId(), best.peer(), best.pieceIndex(), best.offset(), best.length());
         return best;
     }
 

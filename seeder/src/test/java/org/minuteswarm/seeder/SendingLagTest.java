@@ -11,9 +11,11 @@ import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
 import bt.service.RuntimeLifecycleBinder;
 import bt.torrent.data.BlockRead;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,16 +31,46 @@ class SendingLagTest {
     @Timeout(10)
     void releasesWaitWhileBtHasNotSentWhatWasReleased() throws Exception {
         AtomicInteger released = new AtomicInteger();
-        ReadOnlyDataWorker worker = new ReadOnlyDataWorker() {
-            @Override
-            public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrentId, Peer peer, int piece, int offset,
-                                                                int length) {
-                released.incrementAndGet();
-                return new CompletableFuture<>(); // read, but bt's message loop has not got to sending it
-            }
-        };
-        UploadThrottle throttle = new UploadThrottle(1_000_000); // ten blocks in 164 ms, were bt keeping up
-        UnsentBlocks unsent = new UnsentBlocks(2 * BLOCK, System::nanoTime);
+        AtomicLong clock = new AtomicLong(); // releases expire only when the test says so
+        UnsentBlocks unsent = new UnsentBlocks(2 * BLOCK, clock::get);
+        withScheduler(unsent, (torrentId, peer, piece, offset, length) -> {
+            released.incrementAndGet();
+            return new CompletableFuture<>(); // read, but bt's message loop has not got to sending it
+        }, scheduler -> {
+            Thread.sleep(300);
+            assertEquals(2, released.get(), "released while bt had sent nothing");
+            unsent.sent(SEGMENT, 0, 0); // bt catches up with one block: room for one more
+            awaitReleased(released, 3);
+            Thread.sleep(200);
+            assertEquals(3, released.get(), "blocks 1 and 2 are still unsent");
+            clock.addAndGet(UnsentBlocks.EXPIRY_NANOS); // bt never sent them: their releases expire
+            awaitReleased(released, 5);
+        });
+    }
+
+    @Test
+    @Timeout(10)
+    void aReadThatFailedIsNotWaitedFor() throws Exception {
+        AtomicInteger released = new AtomicInteger();
+        UnsentBlocks unsent = new UnsentBlocks(2 * BLOCK, () -> 0L); // nothing ever expires
+        withScheduler(unsent, (torrentId, peer, piece, offset, length) -> {
+            released.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException("storage gone")); // bt sends nothing for it
+        }, scheduler -> awaitReleased(released, 10));
+    }
+
+    private interface Reads {
+        CompletableFuture<BlockRead> read(TorrentId torrentId, Peer peer, int piece, int offset, int length);
+    }
+
+    private interface Body {
+        void run(UploadScheduler scheduler) throws Exception;
+    }
+
+    /** A scheduler capped at 1 MB/s (ten blocks in 164 ms, were bt keeping up) with ten requests queued. */
+    private static void withScheduler(UnsentBlocks unsent, Reads reads, Body body) throws Exception {
+        ReadOnlyDataWorker worker = reads::read;
+        UploadThrottle throttle = new UploadThrottle(1_000_000);
         EventBus events = new EventBus();
         RuntimeLifecycleBinder lifecycle = new RuntimeLifecycleBinder();
         UploadScheduler scheduler = new UploadScheduler(worker, throttle, new SegmentDeadlines(),
@@ -50,13 +82,7 @@ class SendingLagTest {
             for (int piece = 0; piece < 10; piece++) {
                 scheduler.addBlockRequest(SEGMENT, peer, piece, 0, BLOCK);
             }
-            Thread.sleep(400);
-            assertEquals(2, released.get(), "released while bt had sent nothing");
-            unsent.sent(SEGMENT, 0, 0); // bt catches up with one block: room for one more
-            awaitReleased(released, 3);
-            Thread.sleep(200);
-            assertEquals(3, released.get(), "block 1 is still unsent");
-            awaitReleased(released, 4); // bt never sends block 1: its release expires 1 s after it went
+            body.run(scheduler);
         } finally {
             lifecycle.visitBindings(LifecycleEvent.SHUTDOWN, binding -> binding.getRunnable().run());
         }
