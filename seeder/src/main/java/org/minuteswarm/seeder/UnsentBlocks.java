@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Blocks a capped runtime's {@link UploadScheduler} has released and bt has not yet copied into a message for their
@@ -32,6 +33,9 @@ final class UnsentBlocks {
     static final double LIMIT_SECONDS = 0.25;
 
     private record Entry(TorrentId torrentId, Peer peer, int pieceIndex, int offset, int length, long releasedNanos) {
+        boolean isBlock(TorrentId torrent, int piece, int blockOffset) {
+            return pieceIndex == piece && offset == blockOffset && torrentId.equals(torrent);
+        }
     }
 
     private final long limitBytes;
@@ -67,13 +71,10 @@ final class UnsentBlocks {
      * matching release is taken).
      */
     synchronized void sent(TorrentId torrentId, int pieceIndex, int offset) {
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.pieceIndex() == pieceIndex && e.offset() == offset && e.torrentId().equals(torrentId)) {
-                remove(it, e);
-                return;
-            }
+        if (entries.isEmpty()) {
+            return; // an uncapped runtime releases through no account: every block it sends comes here
         }
+        removeFirst(e -> e.isBlock(torrentId, pieceIndex, offset));
     }
 
     /**
@@ -81,14 +82,7 @@ final class UnsentBlocks {
      * never read from storage: bt's reader reads as it copies).
      */
     synchronized void dropped(TorrentId torrentId, Peer peer, int pieceIndex, int offset) {
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.pieceIndex() == pieceIndex && e.offset() == offset && e.peer().equals(peer)
-                    && e.torrentId().equals(torrentId)) {
-                remove(it, e);
-                return;
-            }
-        }
+        removeFirst(e -> e.isBlock(torrentId, pieceIndex, offset) && e.peer().equals(peer));
     }
 
     /** The peer left the torrent ({@code peer} null: the torrent stopped): its released blocks are never sent. */
@@ -126,6 +120,17 @@ final class UnsentBlocks {
     private void expire(long now) {
         while (!entries.isEmpty() && now - entries.peekFirst().releasedNanos() >= EXPIRY_NANOS) {
             unsentBytes -= entries.pollFirst().length();
+        }
+    }
+
+    /** Removes the oldest entry that matches. */
+    private void removeFirst(Predicate<Entry> match) {
+        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (match.test(e)) {
+                remove(it, e);
+                return;
+            }
         }
     }
 
